@@ -1,0 +1,371 @@
+//! Errors in two layers: `Error`, rich and internal, carrying what went wrong; and
+//! `ErrorCode`, the small public set of stable snake_case codes that the CLI prints
+//! and the FFI hands to the apps. No message ever carries a key, a login or a code.
+
+use std::fmt;
+
+use crate::i18n::Lang;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, with the detail needed to say it well.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    EmptyInput,
+    InputTooLarge { max_bytes: usize },
+    UnrecognizedInput,
+    UnsupportedScheme { scheme: String },
+    MalformedUri { reason: UriProblem },
+    UnsupportedOtpType { kind: String },
+    DuplicateParameter { name: String },
+    MissingSecret,
+    EmptySecret,
+    InvalidSecretCharacter { position: usize },
+    SecretTooLong { max_bytes: usize },
+    KeyTooShort { min_chars: usize },
+    InvalidDigits,
+    InvalidPeriod,
+    InvalidCounter,
+    MissingCounter,
+    UnsupportedAlgorithm { name: String },
+    TimeOutOfRange,
+    UnknownSystem { id: String },
+}
+
+/// Why an `otpauth` URI could not be read at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UriProblem {
+    /// Nothing after `otpauth:` looks like `//TYPE/LABEL`.
+    MissingType,
+    /// Percent-encoding that does not decode to UTF-8 text.
+    BadEncoding,
+}
+
+/// The stable public codes. Adding one is fine; renaming one breaks scripts and apps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    EmptyInput,
+    InputTooLarge,
+    UnrecognizedInput,
+    UnsupportedScheme,
+    MalformedUri,
+    UnsupportedOtpType,
+    DuplicateParameter,
+    MissingSecret,
+    EmptySecret,
+    InvalidSecretCharacter,
+    SecretTooLong,
+    KeyTooShort,
+    InvalidDigits,
+    InvalidPeriod,
+    InvalidCounter,
+    MissingCounter,
+    UnsupportedAlgorithm,
+    TimeOutOfRange,
+    UnknownSystem,
+}
+
+/// The families of errors, which decide the CLI's exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A bug or an environment failure.
+    Internal,
+    /// A URI, key, image or file that cannot be used.
+    InvalidInput,
+    /// A wrong passphrase, or the vault is locked.
+    Auth,
+    /// A vault or backup that is damaged or from a newer version.
+    Damaged,
+    /// An entry or system that does not exist.
+    NotFound,
+}
+
+impl ErrorCode {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::EmptyInput => "empty_input",
+            ErrorCode::InputTooLarge => "input_too_large",
+            ErrorCode::UnrecognizedInput => "unrecognized_input",
+            ErrorCode::UnsupportedScheme => "unsupported_scheme",
+            ErrorCode::MalformedUri => "malformed_uri",
+            ErrorCode::UnsupportedOtpType => "unsupported_otp_type",
+            ErrorCode::DuplicateParameter => "duplicate_parameter",
+            ErrorCode::MissingSecret => "missing_secret",
+            ErrorCode::EmptySecret => "empty_secret",
+            ErrorCode::InvalidSecretCharacter => "invalid_secret_character",
+            ErrorCode::SecretTooLong => "secret_too_long",
+            ErrorCode::KeyTooShort => "key_too_short",
+            ErrorCode::InvalidDigits => "invalid_digits",
+            ErrorCode::InvalidPeriod => "invalid_period",
+            ErrorCode::InvalidCounter => "invalid_counter",
+            ErrorCode::MissingCounter => "missing_counter",
+            ErrorCode::UnsupportedAlgorithm => "unsupported_algorithm",
+            ErrorCode::TimeOutOfRange => "time_out_of_range",
+            ErrorCode::UnknownSystem => "unknown_system",
+        }
+    }
+
+    pub const fn kind(self) -> ErrorKind {
+        match self {
+            ErrorCode::EmptyInput
+            | ErrorCode::InputTooLarge
+            | ErrorCode::UnrecognizedInput
+            | ErrorCode::UnsupportedScheme
+            | ErrorCode::MalformedUri
+            | ErrorCode::UnsupportedOtpType
+            | ErrorCode::DuplicateParameter
+            | ErrorCode::MissingSecret
+            | ErrorCode::EmptySecret
+            | ErrorCode::InvalidSecretCharacter
+            | ErrorCode::SecretTooLong
+            | ErrorCode::KeyTooShort
+            | ErrorCode::InvalidDigits
+            | ErrorCode::InvalidPeriod
+            | ErrorCode::InvalidCounter
+            | ErrorCode::MissingCounter
+            | ErrorCode::UnsupportedAlgorithm
+            | ErrorCode::TimeOutOfRange
+            | ErrorCode::UnknownSystem => ErrorKind::InvalidInput,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::EmptyInput => ErrorCode::EmptyInput,
+            Error::InputTooLarge { .. } => ErrorCode::InputTooLarge,
+            Error::UnrecognizedInput => ErrorCode::UnrecognizedInput,
+            Error::UnsupportedScheme { .. } => ErrorCode::UnsupportedScheme,
+            Error::MalformedUri { .. } => ErrorCode::MalformedUri,
+            Error::UnsupportedOtpType { .. } => ErrorCode::UnsupportedOtpType,
+            Error::DuplicateParameter { .. } => ErrorCode::DuplicateParameter,
+            Error::MissingSecret => ErrorCode::MissingSecret,
+            Error::EmptySecret => ErrorCode::EmptySecret,
+            Error::InvalidSecretCharacter { .. } => ErrorCode::InvalidSecretCharacter,
+            Error::SecretTooLong { .. } => ErrorCode::SecretTooLong,
+            Error::KeyTooShort { .. } => ErrorCode::KeyTooShort,
+            Error::InvalidDigits => ErrorCode::InvalidDigits,
+            Error::InvalidPeriod => ErrorCode::InvalidPeriod,
+            Error::InvalidCounter => ErrorCode::InvalidCounter,
+            Error::MissingCounter => ErrorCode::MissingCounter,
+            Error::UnsupportedAlgorithm { .. } => ErrorCode::UnsupportedAlgorithm,
+            Error::TimeOutOfRange => ErrorCode::TimeOutOfRange,
+            Error::UnknownSystem { .. } => ErrorCode::UnknownSystem,
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.code().kind()
+    }
+
+    /// A message for people, in their language. It names the problem and, where it
+    /// helps, the fix; it never repeats a key, a login or a code.
+    pub fn message(&self, lang: Lang) -> String {
+        let l = lang;
+        match self {
+            Error::EmptyInput => l.pick("A entrada está vazia.", "The input is empty.").into(),
+            Error::InputTooLarge { max_bytes } => l
+                .pick(
+                    format!("A entrada passa do limite de {max_bytes} bytes."),
+                    format!("The input is over the {max_bytes}-byte limit."),
+                ),
+            Error::UnrecognizedInput => l
+                .pick(
+                    "O texto não é um URI otpauth nem uma chave: a chave tem só letras A–Z e algarismos 2–7.",
+                    "The text is neither an otpauth URI nor a key: a key has only letters A–Z and digits 2–7.",
+                )
+                .into(),
+            Error::UnsupportedScheme { scheme } => {
+                let scheme = printable(scheme);
+                l.pick(
+                    format!("Esquema \"{scheme}:\" não suportado: esperado otpauth:// ou otpauth-migration://."),
+                    format!("Unsupported scheme \"{scheme}:\": expected otpauth:// or otpauth-migration://."),
+                )
+            }
+            Error::MalformedUri { reason } => match reason {
+                UriProblem::MissingType => l
+                    .pick(
+                        "URI otpauth malformado: esperado otpauth://totp/RÓTULO?secret=….",
+                        "Malformed otpauth URI: expected otpauth://totp/LABEL?secret=….",
+                    )
+                    .into(),
+                UriProblem::BadEncoding => l
+                    .pick(
+                        "URI otpauth malformado: codificação percentual que não forma texto UTF-8.",
+                        "Malformed otpauth URI: percent-encoding that is not UTF-8 text.",
+                    )
+                    .into(),
+            },
+            Error::UnsupportedOtpType { kind } => {
+                let kind = printable(kind);
+                l.pick(
+                    format!("Tipo \"{kind}\" não suportado: só totp e hotp."),
+                    format!("Unsupported type \"{kind}\": only totp and hotp."),
+                )
+            }
+            Error::DuplicateParameter { name } => {
+                let name = printable(name);
+                l.pick(
+                    format!("O parâmetro \"{name}\" aparece mais de uma vez."),
+                    format!("The parameter \"{name}\" appears more than once."),
+                )
+            }
+            Error::MissingSecret => l
+                .pick("Falta o parâmetro secret (a chave).", "The secret parameter (the key) is missing.")
+                .into(),
+            Error::EmptySecret => l
+                .pick("A chave está vazia.", "The key is empty.")
+                .into(),
+            Error::InvalidSecretCharacter { position } => l.pick(
+                format!(
+                    "Caractere inválido na chave, na posição {position}: a chave tem só letras A–Z e algarismos 2–7."
+                ),
+                format!(
+                    "Invalid character in the key at position {position}: a key has only letters A–Z and digits 2–7."
+                ),
+            ),
+            Error::SecretTooLong { max_bytes } => l.pick(
+                format!("A chave passa de {max_bytes} bytes: não parece uma chave."),
+                format!("The key is over {max_bytes} bytes: it does not look like a key."),
+            ),
+            Error::KeyTooShort { min_chars } => l.pick(
+                format!("A chave está incompleta: tem menos de {min_chars} caracteres; o eproc mostra 32."),
+                format!("The key is incomplete: it has fewer than {min_chars} characters; eproc shows 32."),
+            ),
+            Error::InvalidDigits => l
+                .pick(
+                    "Número de dígitos inválido: deve ser 6, 7 ou 8.",
+                    "Invalid number of digits: it must be 6, 7 or 8.",
+                )
+                .into(),
+            Error::InvalidPeriod => l
+                .pick(
+                    "Período inválido: deve ser de 1 a 3600 segundos.",
+                    "Invalid period: it must be 1 to 3600 seconds.",
+                )
+                .into(),
+            Error::InvalidCounter => l
+                .pick(
+                    "Contador inválido: deve ser um número inteiro de 0 a 9223372036854775806.",
+                    "Invalid counter: it must be a whole number from 0 to 9223372036854775806.",
+                )
+                .into(),
+            Error::MissingCounter => l
+                .pick(
+                    "Falta o parâmetro counter, obrigatório para hotp.",
+                    "The counter parameter is missing; hotp requires it.",
+                )
+                .into(),
+            Error::UnsupportedAlgorithm { name } => {
+                let name = printable(name);
+                l.pick(
+                    format!("Algoritmo \"{name}\" não suportado: só SHA1, SHA256 e SHA512."),
+                    format!("Unsupported algorithm \"{name}\": only SHA1, SHA256 and SHA512."),
+                )
+            }
+            Error::TimeOutOfRange => l
+                .pick(
+                    "Horário fora do intervalo: deve ser um instante Unix de 0 a 9223372036854775807.",
+                    "Time out of range: it must be a Unix time from 0 to 9223372036854775807.",
+                )
+                .into(),
+            Error::UnknownSystem { id } => {
+                let id = printable(id);
+                l.pick(
+                    format!("Sistema \"{id}\" desconhecido: veja a lista com `eproc-a2f systems`."),
+                    format!("Unknown system \"{id}\": see the list with `eproc-a2f systems`."),
+                )
+            }
+        }
+    }
+}
+
+/// A short, printable rendering of a value the user gave, for quoting in a message.
+/// Only names (schemes, types, parameters, algorithms, ids) are quoted, never keys.
+fn printable(value: &str) -> String {
+    const MAX: usize = 24;
+    let mut out: String = value
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX)
+        .collect();
+    if value.chars().count() > MAX {
+        out.push('…');
+    }
+    out
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_snake_case_and_unique() {
+        let all = [
+            Error::EmptyInput,
+            Error::InputTooLarge { max_bytes: 1 },
+            Error::UnrecognizedInput,
+            Error::UnsupportedScheme {
+                scheme: "https".into(),
+            },
+            Error::MalformedUri {
+                reason: UriProblem::MissingType,
+            },
+            Error::UnsupportedOtpType {
+                kind: "steam".into(),
+            },
+            Error::DuplicateParameter {
+                name: "secret".into(),
+            },
+            Error::MissingSecret,
+            Error::EmptySecret,
+            Error::InvalidSecretCharacter { position: 3 },
+            Error::SecretTooLong { max_bytes: 256 },
+            Error::KeyTooShort { min_chars: 16 },
+            Error::InvalidDigits,
+            Error::InvalidPeriod,
+            Error::InvalidCounter,
+            Error::MissingCounter,
+            Error::UnsupportedAlgorithm { name: "MD5".into() },
+            Error::TimeOutOfRange,
+            Error::UnknownSystem { id: "x".into() },
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for e in &all {
+            let code = e.code().as_str();
+            assert!(
+                code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{code}"
+            );
+            assert!(seen.insert(code), "duplicate {code}");
+            for lang in [Lang::Pt, Lang::En] {
+                assert!(!e.message(lang).is_empty());
+            }
+            assert_ne!(e.message(Lang::Pt), e.message(Lang::En), "{code}");
+        }
+    }
+
+    #[test]
+    fn quoted_values_are_bounded() {
+        let e = Error::UnsupportedScheme {
+            scheme: "x".repeat(500),
+        };
+        assert!(e.message(Lang::En).len() < 200);
+    }
+}

@@ -1,0 +1,277 @@
+//! What a piece of text holds: an otpauth URI or a key typed as eproc shows it. Every
+//! reader of every format produces `ParsedKey`s, which the vault stores and the CLI and
+//! the apps preview.
+
+use std::fmt;
+
+use crate::catalog::{self, SystemId};
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+use crate::otp::{OtpKey, OtpParams};
+use crate::otpauth;
+use crate::secret::{self, Secret};
+
+/// The largest text taken as one input. A Google transfer QR holds under 3 KB; a list
+/// of a thousand URIs about 100 KB.
+pub const MAX_TEXT_BYTES: usize = 256 * 1024;
+
+/// A typed key shorter than this is a partial copy, not a key: eproc shows 32
+/// characters and the shortest keys in use (80 bits) have 16.
+pub const MIN_TYPED_KEY_CHARS: usize = 16;
+
+/// A key read from some input, with what the input said about it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ParsedKey {
+    pub key: OtpKey,
+    pub issuer: Option<String>,
+    pub account: Option<String>,
+    pub warnings: Vec<Warning>,
+}
+
+impl ParsedKey {
+    /// A bare key with eproc's parameters (TOTP, SHA1, 6 digits, 30 s).
+    pub fn bare(secret: Secret) -> Self {
+        let warnings = short_key_warning(&secret).into_iter().collect();
+        ParsedKey {
+            key: OtpKey {
+                secret,
+                params: OtpParams::default_totp(),
+            },
+            issuer: None,
+            account: None,
+            warnings,
+        }
+    }
+
+    /// The catalog systems the issuer names.
+    pub fn suggested_systems(&self) -> Vec<SystemId> {
+        self.issuer
+            .as_deref()
+            .map(catalog::suggest)
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for ParsedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The account is personal data (CPF, OAB number, e-mail).
+        f.debug_struct("ParsedKey")
+            .field("key", &self.key)
+            .field("issuer", &self.issuer)
+            .field("account", &self.account.as_ref().map(|_| "[redacted]"))
+            .field("warnings", &self.warnings)
+            .finish()
+    }
+}
+
+/// Something the user should know about an input that was still accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// Under the 128 bits RFC 4226 asks for.
+    ShortKey { bits: usize },
+    /// The label's issuer prefix and the `issuer` parameter differ; the parameter won.
+    IssuerMismatch,
+    /// Text after the first line of a URI was not read.
+    TrailingTextIgnored,
+}
+
+impl Warning {
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Warning::ShortKey { .. } => "short_key",
+            Warning::IssuerMismatch => "issuer_mismatch",
+            Warning::TrailingTextIgnored => "trailing_text_ignored",
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Warning::ShortKey { bits } => lang.pick(
+                format!("A chave tem só {bits} bits; o recomendado são pelo menos 128."),
+                format!("The key has only {bits} bits; at least 128 are recommended."),
+            ),
+            Warning::IssuerMismatch => lang
+                .pick(
+                    "O emissor do rótulo difere do parâmetro issuer; valeu o parâmetro.",
+                    "The label's issuer differs from the issuer parameter; the parameter was used.",
+                )
+                .into(),
+            Warning::TrailingTextIgnored => lang
+                .pick(
+                    "Havia texto depois do URI, que foi ignorado.",
+                    "There was text after the URI, which was ignored.",
+                )
+                .into(),
+        }
+    }
+}
+
+pub(crate) fn short_key_warning(secret: &Secret) -> Option<Warning> {
+    (secret.bits() < secret::RECOMMENDED_MIN_BITS).then(|| Warning::ShortKey {
+        bits: secret.bits(),
+    })
+}
+
+/// Reads a text input: an otpauth URI (its first line, when more follow) or a typed key.
+pub fn parse_text(text: &str) -> Result<Vec<ParsedKey>> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(Error::InputTooLarge {
+            max_bytes: MAX_TEXT_BYTES,
+        });
+    }
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(Error::EmptyInput);
+    }
+    let (first_line, rest) = trimmed.split_once('\n').unwrap_or((trimmed, ""));
+    let first_line = first_line.trim();
+    if otpauth::has_scheme(first_line) {
+        let mut parsed = otpauth::parse(first_line)?;
+        if !rest.trim().is_empty() {
+            parsed.warnings.push(Warning::TrailingTextIgnored);
+        }
+        return Ok(vec![parsed]);
+    }
+    if let Some(scheme) = foreign_scheme(first_line) {
+        return Err(Error::UnsupportedScheme {
+            scheme: scheme.into(),
+        });
+    }
+    parse_typed_key(text).map(|k| vec![k])
+}
+
+/// A scheme other than otpauth, as in `https://…` or `mailto:`. A colon alone does not
+/// make a scheme: people paste "Chave: ABCD…".
+fn foreign_scheme(line: &str) -> Option<&str> {
+    let (scheme, rest) = line.split_once(':')?;
+    let looks_like_scheme = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let known_without_slashes = ["mailto", "tel", "data", "urn"]
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(scheme));
+    (looks_like_scheme && (rest.starts_with("//") || known_without_slashes)).then_some(scheme)
+}
+
+/// A key typed or pasted as eproc shows it: any case, groups separated by spaces or
+/// hyphens. A stray character or two in key-like text is reported with its position;
+/// text that is mostly not key characters is not a key at all.
+fn parse_typed_key(text: &str) -> Result<ParsedKey> {
+    let symbols = text.chars().filter(char::is_ascii_alphanumeric).count();
+    let strays = text
+        .chars()
+        .filter(|c| !c.is_ascii_alphanumeric() && !secret::is_separator(*c) && *c != '=')
+        .count();
+    if strays > 0 && (strays > 2 || symbols < MIN_TYPED_KEY_CHARS) {
+        return Err(Error::UnrecognizedInput);
+    }
+    let secret = Secret::from_base32(text)?;
+    if symbols < MIN_TYPED_KEY_CHARS {
+        return Err(Error::KeyTooShort {
+            min_chars: MIN_TYPED_KEY_CHARS,
+        });
+    }
+    Ok(ParsedKey::bare(secret))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> ParsedKey {
+        let mut all = parse_text(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(all.len(), 1);
+        all.remove(0)
+    }
+
+    fn code(text: &str) -> &'static str {
+        parse_text(text)
+            .err()
+            .map(|e| e.code().as_str())
+            .unwrap_or("accepted")
+    }
+
+    #[test]
+    fn typed_keys_as_eproc_shows_them() {
+        let want = one("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        for text in [
+            "gezdgnbvgy3tqojqgezdgnbvgy3tqojq",
+            "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ",
+            "gezd-gnbv-gy3t-qojq-gezd-gnbv-gy3t-qojq",
+            "  GEZDGNBVGY3TQOJQ\nGEZDGNBVGY3TQOJQ\n",
+        ] {
+            assert_eq!(one(text), want, "{text}");
+        }
+        assert_eq!(want.key.params, OtpParams::default_totp());
+        assert!(want.warnings.is_empty());
+        assert_eq!(
+            one("JBSWY3DPEHPK3PXP").warnings,
+            [Warning::ShortKey { bits: 80 }]
+        );
+    }
+
+    #[test]
+    fn uris_with_trailing_garbage() {
+        let p =
+            one("otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\nrandom\n\u{0}garbage");
+        assert_eq!(p.warnings, [Warning::TrailingTextIgnored]);
+    }
+
+    #[test]
+    fn rejections_name_the_problem() {
+        assert_eq!(code(""), "empty_input");
+        assert_eq!(code(" \n\t "), "empty_input");
+        assert_eq!(code("https://eproc.trf4.jus.br/"), "unsupported_scheme");
+        assert_eq!(code("mailto:a@b"), "unsupported_scheme");
+        assert_eq!(code("Olá, mundo! Que dia lindo."), "unrecognized_input");
+        assert_eq!(code("{\"json\": true}"), "unrecognized_input");
+        assert_eq!(
+            code("GEZDGNBVGY3TQOJQ1EZDGNBVGY3TQOJQ"),
+            "invalid_secret_character"
+        );
+        assert_eq!(
+            code("GEZDGNBVGY3TQOJQ.GEZDGNBVGY3TQOJQ"),
+            "invalid_secret_character"
+        );
+        assert_eq!(
+            code("Chave: GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+            "invalid_secret_character"
+        );
+        assert_eq!(code("JBSWY3DP"), "key_too_short");
+        assert_eq!(code(&"A".repeat(MAX_TEXT_BYTES + 1)), "input_too_large");
+        assert_eq!(code(&"A".repeat(1000)), "secret_too_long");
+    }
+
+    #[test]
+    fn bad_character_position_counts_what_was_typed() {
+        match parse_text("GEZD GNBV 1Y3T QOJQ GEZD GNBV GY3T QOJQ") {
+            Err(Error::InvalidSecretCharacter { position }) => assert_eq!(position, 11),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn suggests_systems_from_the_issuer() {
+        let p = one("otpauth://totp/eproc%20JFSC:jo?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        let ids: Vec<_> = p.suggested_systems().iter().map(|s| s.as_str()).collect();
+        assert_eq!(ids, ["trf4", "jfpr", "jfsc", "jfrs"]);
+        assert!(
+            one("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+                .suggested_systems()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn debug_redacts_key_and_account() {
+        let p = one("otpauth://totp/TRF4:12345678900?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        let shown = format!("{p:?}");
+        assert!(!shown.contains("12345678900"));
+        assert!(!shown.contains("GEZD"));
+    }
+}

@@ -1,0 +1,15 @@
+//! A2F eproc's core: everything the phone apps and the CLI do, behind one API.
+//!
+//! One module per capability. Domain modules know nothing of FFI, CLI or screens.
+
+pub mod catalog;
+pub mod error;
+pub mod i18n;
+pub mod import;
+pub mod otp;
+pub mod otpauth;
+pub mod secret;
+
+pub use error::{Error, ErrorCode, ErrorKind, Result};
+
+uniffi::setup_scaffolding!();
