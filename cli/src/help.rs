@@ -1,0 +1,111 @@
+//! The help in pt-BR, laid over the English help of `args.rs` when LANG is Portuguese.
+
+use clap::Command;
+use eproc_a2f_core::i18n::Lang;
+
+/// pt-BR text for a command's description (`arg` empty) or one of its arguments.
+fn pt(command: &str, arg: &str) -> Option<&'static str> {
+    Some(match (command, arg) {
+        ("eproc-a2f", "") => {
+            "A2F eproc: códigos de dois fatores para os sistemas eproc dos tribunais"
+        }
+        (_, "vault") => {
+            "O arquivo do cofre [padrão: eproc-a2f/vault.db na pasta de dados do sistema]"
+        }
+        (_, "json") => "Imprime um documento JSON na saída; erros em JSON na saída de erro",
+        (_, "passphrase_file") => "Lê a senha do cofre deste arquivo (primeira linha)",
+        (_, "backup_passphrase_file") => "Lê a senha do backup deste arquivo (primeira linha)",
+        (_, "help") => "Mostra esta ajuda",
+        (_, "version") => "Mostra a versão",
+        ("systems", "") => "O catálogo dos sistemas eproc",
+        ("decode", "") => {
+            "Mostra o que um URI otpauth, uma chave digitada ou um arquivo contém, sem guardar nada"
+        }
+        ("decode", "inputs") => {
+            "URIs otpauth, chaves como o eproc mostra, ou arquivos; `-` lê a entrada padrão"
+        }
+        ("decode", "show_secret") => "Mostra também a própria chave (base32)",
+        ("decode", "at") => "Calcula os códigos neste instante Unix em vez de agora",
+        _ => return None,
+    })
+}
+
+/// Translates the help of `cmd` and of its subcommands.
+pub fn localize(cmd: Command, lang: Lang) -> Command {
+    if lang != Lang::Pt {
+        return cmd;
+    }
+    translate(cmd)
+}
+
+fn translate(mut cmd: Command) -> Command {
+    let name = cmd.get_name().to_owned();
+    if let Some(about) = pt(&name, "") {
+        cmd = cmd.about(about);
+    }
+    cmd = cmd
+        .help_template("{about-with-newline}\nUso: {usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("Comandos")
+        .subcommand_value_name("COMANDO")
+        .disable_help_subcommand(true);
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().as_str().to_owned())
+        .collect();
+    for id in ids {
+        let help = pt(&name, &id);
+        cmd = cmd.mut_arg(&id, |arg| {
+            let heading = if arg.is_positional() {
+                "Argumentos"
+            } else {
+                "Opções"
+            };
+            let arg = arg.help_heading(heading);
+            match help {
+                Some(text) => arg.help(text),
+                None => arg,
+            }
+        });
+    }
+    cmd.mut_subcommands(translate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::Cli;
+    use clap::CommandFactory;
+
+    /// Every argument and command has its pt-BR help: an English line in the Portuguese
+    /// help is a bug.
+    #[test]
+    fn everything_is_translated() {
+        fn walk(cmd: &Command, missing: &mut Vec<String>) {
+            let name = cmd.get_name();
+            if pt(name, "").is_none() {
+                missing.push(name.to_owned());
+            }
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if pt(name, id).is_none() {
+                    missing.push(format!("{name} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), &mut missing);
+        assert!(missing.is_empty(), "no pt-BR help for {missing:?}");
+    }
+
+    #[test]
+    fn portuguese_help_renders() {
+        let mut cmd = localize(Cli::command(), Lang::Pt);
+        let help = cmd.render_help().to_string();
+        assert!(help.contains("Uso:"), "{help}");
+        assert!(help.contains("Comandos"), "{help}");
+        assert!(help.contains("Mostra esta ajuda"), "{help}");
+    }
+}

@@ -1,0 +1,72 @@
+//! The INPUT arguments: an otpauth URI, a typed key, a file, or `-` for standard input.
+
+use std::io::Read;
+use std::path::Path;
+
+use eproc_a2f_core::otpauth;
+use zeroize::Zeroizing;
+
+use crate::output::CliError;
+
+/// The largest input file read: a photo from a phone is a few MB; an export of a
+/// thousand keys a few hundred KB.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// One INPUT, read. Its `source` names it in reports without repeating it: an argument
+/// may be a key, so it is named by position (`arg:2`), a file by its path.
+pub struct Input {
+    pub source: String,
+    pub bytes: Zeroizing<Vec<u8>>,
+}
+
+pub fn read(arg: &str, position: usize) -> Result<Input, CliError> {
+    if arg == "-" {
+        let mut bytes = Zeroizing::new(Vec::new());
+        std::io::stdin()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| CliError::read_file(Path::new("-"), &e))?;
+        return too_large_check(Path::new("-"), bytes.len() as u64).map(|()| Input {
+            source: "stdin".into(),
+            bytes,
+        });
+    }
+    let path = Path::new(arg);
+    if !otpauth::has_scheme(arg) && (path.is_file() || looks_like_path(arg)) {
+        let file = std::fs::File::open(path).map_err(|e| CliError::read_file(path, &e))?;
+        let size = file
+            .metadata()
+            .map_err(|e| CliError::read_file(path, &e))?
+            .len();
+        too_large_check(path, size)?;
+        let mut bytes = Zeroizing::new(Vec::with_capacity(size as usize));
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| CliError::read_file(path, &e))?;
+        too_large_check(path, bytes.len() as u64)?;
+        return Ok(Input {
+            source: arg.into(),
+            bytes,
+        });
+    }
+    Ok(Input {
+        source: format!("arg:{position}"),
+        bytes: Zeroizing::new(arg.as_bytes().to_vec()),
+    })
+}
+
+fn too_large_check(path: &Path, size: u64) -> Result<(), CliError> {
+    if size > MAX_FILE_BYTES {
+        return Err(CliError::read_file(
+            path,
+            &std::io::Error::from(std::io::ErrorKind::FileTooLarge),
+        ));
+    }
+    Ok(())
+}
+
+/// A key never holds `/`, `\` or `.`: text with them that is not a URI of any scheme
+/// names a file, and a missing file is better reported as such than as a bad key.
+fn looks_like_path(arg: &str) -> bool {
+    arg.contains(['/', '\\', '.']) && !arg.contains("://")
+}

@@ -1,0 +1,187 @@
+//! How the CLI speaks: the language, text or JSON, errors on stderr, exit codes.
+
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+
+use eproc_a2f_core::i18n::Lang;
+use eproc_a2f_core::{Error, ErrorKind};
+use serde::Serialize;
+
+/// Exit codes fixed by `shared/CLI.md`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Success = 0,
+    Internal = 1,
+    Usage = 2,
+    InvalidInput = 3,
+    Auth = 4,
+    Damaged = 5,
+    NotFound = 6,
+}
+
+impl Exit {
+    pub fn of_kind(kind: ErrorKind) -> Exit {
+        match kind {
+            ErrorKind::Internal => Exit::Internal,
+            ErrorKind::InvalidInput => Exit::InvalidInput,
+            ErrorKind::Auth => Exit::Auth,
+            ErrorKind::Damaged => Exit::Damaged,
+            ErrorKind::NotFound => Exit::NotFound,
+        }
+    }
+}
+
+/// A failure of a whole command.
+#[derive(Debug)]
+pub enum CliError {
+    Core(Error),
+    /// An input file that cannot be read.
+    ReadFile {
+        path: String,
+        reason: std::io::ErrorKind,
+    },
+    /// A JSON document that cannot be written to stdout.
+    Output,
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> Self {
+        CliError::Core(e)
+    }
+}
+
+impl CliError {
+    pub fn read_file(path: &Path, err: &std::io::Error) -> Self {
+        CliError::ReadFile {
+            path: path.display().to_string(),
+            reason: err.kind(),
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            CliError::Core(e) => e.code().as_str(),
+            CliError::ReadFile { .. } => "file_unreadable",
+            CliError::Output => "output_failed",
+        }
+    }
+
+    pub fn exit(&self) -> Exit {
+        match self {
+            CliError::Core(e) => Exit::of_kind(e.kind()),
+            CliError::ReadFile { .. } => Exit::InvalidInput,
+            CliError::Output => Exit::Internal,
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            CliError::Core(e) => e.message(lang),
+            CliError::ReadFile { path, reason } => {
+                let why = io_reason(*reason, lang);
+                lang.pick(
+                    format!("Não foi possível ler o arquivo {path}: {why}."),
+                    format!("Cannot read the file {path}: {why}."),
+                )
+            }
+            CliError::Output => lang
+                .pick(
+                    "Não foi possível escrever a saída.",
+                    "Cannot write the output.",
+                )
+                .into(),
+        }
+    }
+}
+
+fn io_reason(kind: std::io::ErrorKind, lang: Lang) -> &'static str {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::NotFound => lang.pick("não existe", "it does not exist"),
+        K::PermissionDenied => lang.pick("permissão negada", "permission denied"),
+        K::IsADirectory => lang.pick("é uma pasta", "it is a directory"),
+        K::FileTooLarge => lang.pick("grande demais", "too large"),
+        K::InvalidData => lang.pick("conteúdo ilegível", "unreadable content"),
+        _ => lang.pick("erro de leitura", "read error"),
+    }
+}
+
+/// Where the output goes and in which language and form.
+pub struct Out {
+    pub lang: Lang,
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct ErrorDoc<'a> {
+    error: ErrorBody<'a>,
+}
+
+impl Out {
+    pub fn from_env(json: bool) -> Self {
+        // The contract names LANG alone: scripts set it to choose the language.
+        let lang = std::env::var("LANG")
+            .map(|l| Lang::from_locale(&l))
+            .unwrap_or(Lang::En);
+        Out { lang, json }
+    }
+
+    pub fn json<T: Serialize>(&self, value: &T) -> Result<(), CliError> {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        serde_json::to_writer_pretty(&mut lock, value).map_err(|_| CliError::Output)?;
+        writeln!(lock).map_err(|_| CliError::Output)
+    }
+
+    pub fn line(&self, text: impl fmt::Display) -> Result<(), CliError> {
+        writeln!(std::io::stdout(), "{text}").map_err(|_| CliError::Output)
+    }
+
+    /// Reports a failed command on stderr, in the form the contract gives.
+    pub fn error(&self, code: &str, message: &str) {
+        let mut stderr = std::io::stderr();
+        if self.json {
+            let doc = ErrorDoc {
+                error: ErrorBody { code, message },
+            };
+            if let Ok(text) = serde_json::to_string(&doc) {
+                let _ = writeln!(stderr, "{text}");
+            }
+        } else {
+            let label = self.lang.pick("erro", "error");
+            let _ = writeln!(stderr, "eproc-a2f: {label}: {message}");
+        }
+    }
+
+    pub fn fail(&self, err: &CliError) -> Exit {
+        self.error(err.code(), &err.message(self.lang));
+        err.exit()
+    }
+
+    pub fn t<'a>(&self, pt: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(pt, en)
+    }
+}
+
+/// An error as a JSON object, for commands that report several.
+#[derive(Serialize)]
+pub struct ErrorJson {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ErrorJson {
+    pub fn new(err: &CliError, lang: Lang) -> Self {
+        ErrorJson {
+            code: err.code(),
+            message: err.message(lang),
+        }
+    }
+}
