@@ -5,6 +5,7 @@
 use std::fmt;
 
 use crate::i18n::Lang;
+use crate::vault::PlatformKeyFailure;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -31,6 +32,29 @@ pub enum Error {
     UnsupportedAlgorithm { name: String },
     TimeOutOfRange,
     UnknownSystem { id: String },
+    Internal,
+    RandomUnavailable,
+    Storage { reason: StorageProblem },
+    VaultBusy,
+    VaultNotFound,
+    VaultExists,
+    NotAVault,
+    VaultDamaged,
+    VaultTooNew,
+    KdfParamsOutOfRange,
+    EmptyPassphrase,
+    WrongPassphrase,
+    Locked,
+    NoPassphraseSlot,
+    PlatformKey { failure: PlatformKeyFailure },
+    SlotNotFound,
+    LastSlot,
+    EntryNotFound,
+    EntryDamaged,
+    EntryInTrash,
+    EntryNotInTrash,
+    DuplicateKey,
+    NotHotp,
 }
 
 /// Why an `otpauth` URI could not be read at all.
@@ -40,6 +64,15 @@ pub enum UriProblem {
     MissingType,
     /// Percent-encoding that does not decode to UTF-8 text.
     BadEncoding,
+}
+
+/// Why the vault's storage failed, without the database's own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageProblem {
+    Full,
+    ReadOnly,
+    Io,
+    Other,
 }
 
 /// The stable public codes. Adding one is fine; renaming one breaks scripts and apps.
@@ -64,6 +97,29 @@ pub enum ErrorCode {
     UnsupportedAlgorithm,
     TimeOutOfRange,
     UnknownSystem,
+    Internal,
+    RandomUnavailable,
+    Storage,
+    VaultBusy,
+    VaultNotFound,
+    VaultExists,
+    NotAVault,
+    VaultDamaged,
+    VaultTooNew,
+    KdfParamsOutOfRange,
+    EmptyPassphrase,
+    WrongPassphrase,
+    Locked,
+    NoPassphraseSlot,
+    PlatformKey,
+    SlotNotFound,
+    LastSlot,
+    EntryNotFound,
+    EntryDamaged,
+    EntryInTrash,
+    EntryNotInTrash,
+    DuplicateKey,
+    NotHotp,
 }
 
 /// The families of errors, which decide the CLI's exit code.
@@ -103,6 +159,29 @@ impl ErrorCode {
             ErrorCode::UnsupportedAlgorithm => "unsupported_algorithm",
             ErrorCode::TimeOutOfRange => "time_out_of_range",
             ErrorCode::UnknownSystem => "unknown_system",
+            ErrorCode::Internal => "internal",
+            ErrorCode::RandomUnavailable => "random_unavailable",
+            ErrorCode::Storage => "storage_error",
+            ErrorCode::VaultBusy => "vault_busy",
+            ErrorCode::VaultNotFound => "vault_not_found",
+            ErrorCode::VaultExists => "vault_exists",
+            ErrorCode::NotAVault => "not_a_vault",
+            ErrorCode::VaultDamaged => "vault_damaged",
+            ErrorCode::VaultTooNew => "vault_too_new",
+            ErrorCode::KdfParamsOutOfRange => "kdf_params_out_of_range",
+            ErrorCode::EmptyPassphrase => "empty_passphrase",
+            ErrorCode::WrongPassphrase => "wrong_passphrase",
+            ErrorCode::Locked => "locked",
+            ErrorCode::NoPassphraseSlot => "no_passphrase_slot",
+            ErrorCode::PlatformKey => "platform_key_failed",
+            ErrorCode::SlotNotFound => "slot_not_found",
+            ErrorCode::LastSlot => "last_slot",
+            ErrorCode::EntryNotFound => "entry_not_found",
+            ErrorCode::EntryDamaged => "entry_damaged",
+            ErrorCode::EntryInTrash => "entry_in_trash",
+            ErrorCode::EntryNotInTrash => "entry_not_in_trash",
+            ErrorCode::DuplicateKey => "duplicate_key",
+            ErrorCode::NotHotp => "not_hotp",
         }
     }
 
@@ -127,6 +206,29 @@ impl ErrorCode {
             | ErrorCode::UnsupportedAlgorithm
             | ErrorCode::TimeOutOfRange
             | ErrorCode::UnknownSystem => ErrorKind::InvalidInput,
+            ErrorCode::Internal
+            | ErrorCode::RandomUnavailable
+            | ErrorCode::Storage
+            | ErrorCode::VaultBusy => ErrorKind::Internal,
+            ErrorCode::VaultNotFound | ErrorCode::SlotNotFound | ErrorCode::EntryNotFound => {
+                ErrorKind::NotFound
+            }
+            ErrorCode::VaultExists
+            | ErrorCode::EmptyPassphrase
+            | ErrorCode::LastSlot
+            | ErrorCode::EntryInTrash
+            | ErrorCode::EntryNotInTrash
+            | ErrorCode::DuplicateKey
+            | ErrorCode::NotHotp => ErrorKind::InvalidInput,
+            ErrorCode::NotAVault
+            | ErrorCode::VaultDamaged
+            | ErrorCode::VaultTooNew
+            | ErrorCode::KdfParamsOutOfRange
+            | ErrorCode::EntryDamaged => ErrorKind::Damaged,
+            ErrorCode::WrongPassphrase
+            | ErrorCode::Locked
+            | ErrorCode::NoPassphraseSlot
+            | ErrorCode::PlatformKey => ErrorKind::Auth,
         }
     }
 }
@@ -159,6 +261,29 @@ impl Error {
             Error::UnsupportedAlgorithm { .. } => ErrorCode::UnsupportedAlgorithm,
             Error::TimeOutOfRange => ErrorCode::TimeOutOfRange,
             Error::UnknownSystem { .. } => ErrorCode::UnknownSystem,
+            Error::Internal => ErrorCode::Internal,
+            Error::RandomUnavailable => ErrorCode::RandomUnavailable,
+            Error::Storage { .. } => ErrorCode::Storage,
+            Error::VaultBusy => ErrorCode::VaultBusy,
+            Error::VaultNotFound => ErrorCode::VaultNotFound,
+            Error::VaultExists => ErrorCode::VaultExists,
+            Error::NotAVault => ErrorCode::NotAVault,
+            Error::VaultDamaged => ErrorCode::VaultDamaged,
+            Error::VaultTooNew => ErrorCode::VaultTooNew,
+            Error::KdfParamsOutOfRange => ErrorCode::KdfParamsOutOfRange,
+            Error::EmptyPassphrase => ErrorCode::EmptyPassphrase,
+            Error::WrongPassphrase => ErrorCode::WrongPassphrase,
+            Error::Locked => ErrorCode::Locked,
+            Error::NoPassphraseSlot => ErrorCode::NoPassphraseSlot,
+            Error::PlatformKey { .. } => ErrorCode::PlatformKey,
+            Error::SlotNotFound => ErrorCode::SlotNotFound,
+            Error::LastSlot => ErrorCode::LastSlot,
+            Error::EntryNotFound => ErrorCode::EntryNotFound,
+            Error::EntryDamaged => ErrorCode::EntryDamaged,
+            Error::EntryInTrash => ErrorCode::EntryInTrash,
+            Error::EntryNotInTrash => ErrorCode::EntryNotInTrash,
+            Error::DuplicateKey => ErrorCode::DuplicateKey,
+            Error::NotHotp => ErrorCode::NotHotp,
         }
     }
 
@@ -277,6 +402,73 @@ impl Error {
                     "Time out of range: it must be a Unix time from 0 to 9223372036854775807.",
                 )
                 .into(),
+            Error::Internal => l.pick("Erro interno. Nada foi alterado.".into(), "Internal error. Nothing was changed.".into()),
+            Error::RandomUnavailable => l.pick("O gerador de números aleatórios do sistema falhou.".into(), "The system's random number generator failed.".into()),
+            Error::VaultBusy => l.pick("O cofre está em uso por outro programa; tente de novo.".into(), "The vault is in use by another program; try again.".into()),
+            Error::VaultNotFound => l.pick("Não há cofre neste caminho; crie um com `eproc-a2f init`.".into(), "There is no vault at this path; create one with `eproc-a2f init`.".into()),
+            Error::VaultExists => l.pick("Já existe um arquivo neste caminho; ele não foi tocado.".into(), "A file already exists at this path; it was not touched.".into()),
+            Error::NotAVault => l.pick("O arquivo não é um cofre do A2F eproc; ele não foi alterado.".into(), "The file is not an A2F eproc vault; it was not changed.".into()),
+            Error::VaultDamaged => l.pick("O cofre está danificado; ele não foi alterado. Restaure um backup.".into(), "The vault is damaged; it was not changed. Restore a backup.".into()),
+            Error::VaultTooNew => l.pick("O cofre é de uma versão mais nova do A2F eproc; atualize o aplicativo.".into(), "The vault is from a newer version of A2F eproc; update the app.".into()),
+            Error::KdfParamsOutOfRange => l.pick("Parâmetros de derivação de chave fora dos limites aceitos.".into(), "Key derivation parameters outside the accepted limits.".into()),
+            Error::EmptyPassphrase => l.pick("A senha está vazia.".into(), "The passphrase is empty.".into()),
+            Error::WrongPassphrase => l.pick("Senha incorreta.".into(), "Wrong passphrase.".into()),
+            Error::Locked => l.pick("O cofre está trancado: informe a senha.".into(), "The vault is locked: give the passphrase.".into()),
+            Error::NoPassphraseSlot => l.pick("Este cofre não tem senha; abra-o pelo aparelho.".into(), "This vault has no passphrase; open it on its device.".into()),
+            Error::SlotNotFound => l.pick("Não existe esse meio de desbloqueio no cofre.".into(), "The vault has no such unlock method.".into()),
+            Error::LastSlot => l.pick("É o único meio de desbloquear o cofre: adicione outro antes de removê-lo.".into(), "It is the only way to unlock the vault: add another before removing it.".into()),
+            Error::EntryNotFound => l.pick("Não existe chave com esse id.".into(), "There is no key with that id.".into()),
+            Error::EntryDamaged => l.pick("Esta chave está danificada no cofre e não pode ser lida; as demais seguem funcionando.".into(), "This key is damaged in the vault and cannot be read; the others still work.".into()),
+            Error::EntryInTrash => l.pick("A chave está na lixeira: restaure-a primeiro.".into(), "The key is in the trash: restore it first.".into()),
+            Error::EntryNotInTrash => l.pick("Só se elimina de vez uma chave que está na lixeira.".into(), "Only a key in the trash can be purged.".into()),
+            Error::DuplicateKey => l.pick("Essa chave já está no cofre.".into(), "That key is already in the vault.".into()),
+            Error::NotHotp => l.pick("Só chaves HOTP têm contador.".into(), "Only HOTP keys have a counter.".into()),
+            Error::Storage { reason } => match reason {
+                StorageProblem::Full => l
+                    .pick(
+                        "Sem espaço em disco: nada foi gravado.",
+                        "The disk is full: nothing was written.",
+                    )
+                    .into(),
+                StorageProblem::ReadOnly => l
+                    .pick(
+                        "O cofre está num local somente leitura.",
+                        "The vault is in a read-only place.",
+                    )
+                    .into(),
+                StorageProblem::Io => l
+                    .pick(
+                        "Erro de leitura ou escrita no disco.",
+                        "A disk read or write error.",
+                    )
+                    .into(),
+                StorageProblem::Other => l
+                    .pick(
+                        "Erro do banco de dados do cofre.",
+                        "A vault database error.",
+                    )
+                    .into(),
+            },
+            Error::PlatformKey { failure } => match failure {
+                PlatformKeyFailure::Cancelled => l
+                    .pick(
+                        "Desbloqueio cancelado.",
+                        "Unlock cancelled.",
+                    )
+                    .into(),
+                PlatformKeyFailure::KeyInvalidated => l
+                    .pick(
+                        "A chave do aparelho foi invalidada (biometria alterada?): desbloqueie com a senha.",
+                        "The device key was invalidated (biometrics changed?): unlock with the passphrase.",
+                    )
+                    .into(),
+                PlatformKeyFailure::Unavailable => l
+                    .pick(
+                        "O cofre de chaves do aparelho não respondeu.",
+                        "The device's keystore did not answer.",
+                    )
+                    .into(),
+            },
             Error::UnknownSystem { id } => {
                 let id = printable(id);
                 l.pick(
@@ -345,6 +537,33 @@ mod tests {
             Error::UnsupportedAlgorithm { name: "MD5".into() },
             Error::TimeOutOfRange,
             Error::UnknownSystem { id: "x".into() },
+            Error::Internal,
+            Error::RandomUnavailable,
+            Error::Storage {
+                reason: StorageProblem::Full,
+            },
+            Error::VaultBusy,
+            Error::VaultNotFound,
+            Error::VaultExists,
+            Error::NotAVault,
+            Error::VaultDamaged,
+            Error::VaultTooNew,
+            Error::KdfParamsOutOfRange,
+            Error::EmptyPassphrase,
+            Error::WrongPassphrase,
+            Error::Locked,
+            Error::NoPassphraseSlot,
+            Error::PlatformKey {
+                failure: PlatformKeyFailure::Cancelled,
+            },
+            Error::SlotNotFound,
+            Error::LastSlot,
+            Error::EntryNotFound,
+            Error::EntryDamaged,
+            Error::EntryInTrash,
+            Error::EntryNotInTrash,
+            Error::DuplicateKey,
+            Error::NotHotp,
         ];
         let mut seen = std::collections::HashSet::new();
         for e in &all {

@@ -9,6 +9,7 @@ pub mod import;
 pub mod otp;
 pub mod otpauth;
 pub mod secret;
+pub mod vault;
 
 pub use error::{Error, ErrorCode, ErrorKind, Result};
 
