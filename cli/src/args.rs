@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
+use eproc_a2f_core::vault::{EntryId, KdfParams};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,6 +51,159 @@ pub enum Command {
     Systems,
     /// Show what an otpauth URI, a typed key or a file holds, without storing anything
     Decode(DecodeArgs),
+    /// Create a vault, protected by the passphrase
+    Init(InitArgs),
+    /// Store one key and link it to systems
+    Add(AddArgs),
+    /// Stored entries, without keys
+    List(ListArgs),
+    /// Current code, seconds left and next code of every entry
+    Codes(CodesArgs),
+    /// Each catalog system: registered or not, mandatory or not, exported or not
+    Status,
+    /// Rename an entry
+    Rename(RenameArgs),
+    /// Set or clear the eproc login of an entry
+    SetLogin(SetLoginArgs),
+    /// Link an entry to more systems
+    Link(LinkArgs),
+    /// Unlink an entry from systems
+    Unlink(LinkArgs),
+    /// Replace an entry's key after re-enrolling at eproc
+    ReplaceKey(ReplaceKeyArgs),
+    /// Move an entry to the trash
+    Delete(IdArgs),
+    /// Bring an entry back from the trash
+    Undelete(IdArgs),
+    /// Erase an entry in the trash for good
+    Purge(IdArgs),
+    /// Advance an HOTP entry's counter and show its new code
+    HotpNext(IdArgs),
+    /// Change the vault passphrase
+    Passphrase(PassphraseArgs),
+}
+
+/// An entry id as `list` shows it.
+fn entry_id(text: &str) -> Result<EntryId, String> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(EntryId::new)
+        .ok_or_else(|| "a positive whole number".to_owned())
+}
+
+/// Argon2id costs for a new passphrase slot; the defaults suit a laptop and a phone.
+#[derive(Debug, Args)]
+pub struct KdfArgs {
+    /// Argon2id memory in MiB (19 to 1024)
+    #[arg(long, value_name = "MIB", default_value_t = KdfParams::DEFAULT.memory_kib / 1024)]
+    pub kdf_memory_mib: u32,
+    /// Argon2id passes (2 to 20)
+    #[arg(long, value_name = "N", default_value_t = KdfParams::DEFAULT.iterations)]
+    pub kdf_iterations: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// An otpauth URI, a key as eproc shows it, or a file; `-` reads standard input
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+    /// A system the key serves (see `systems`); repeat for several [default: suggested by the issuer]
+    #[arg(long = "system", value_name = "ID")]
+    pub systems: Vec<String>,
+    /// The eproc login (CPF or OAB number) this key belongs to
+    #[arg(long)]
+    pub login: Option<String>,
+    /// The name shown for the entry [default: the issuer or the system]
+    #[arg(long)]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// List the entries in the trash instead
+    #[arg(long)]
+    pub trash: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CodesArgs {
+    /// Compute codes at this Unix time instead of now
+    #[arg(
+        long,
+        value_name = "UNIX",
+        allow_negative_numbers = true,
+        conflicts_with = "watch"
+    )]
+    pub at: Option<i64>,
+    /// Only the entries serving this system
+    #[arg(long, value_name = "ID")]
+    pub system: Option<String>,
+    /// Keep refreshing the codes in place until interrupted
+    #[arg(long)]
+    pub watch: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    /// The entry id, as `list` shows it
+    #[arg(value_name = "ID", value_parser = entry_id)]
+    pub id: EntryId,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// The entry id, as `list` shows it
+    #[arg(value_name = "ID", value_parser = entry_id)]
+    pub id: EntryId,
+    /// The new name
+    #[arg(value_name = "LABEL")]
+    pub label: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SetLoginArgs {
+    /// The entry id, as `list` shows it
+    #[arg(value_name = "ID", value_parser = entry_id)]
+    pub id: EntryId,
+    /// The eproc login; omit it to clear the login
+    #[arg(value_name = "LOGIN")]
+    pub login: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// The entry id, as `list` shows it
+    #[arg(value_name = "ID", value_parser = entry_id)]
+    pub id: EntryId,
+    /// A system id (see `systems`); repeat for several
+    #[arg(long = "system", value_name = "SYSTEM", required = true)]
+    pub systems: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplaceKeyArgs {
+    /// The entry id, as `list` shows it
+    #[arg(value_name = "ID", value_parser = entry_id)]
+    pub id: EntryId,
+    /// The new key: an otpauth URI, a key as eproc shows it, or a file
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PassphraseArgs {
+    /// Read the new passphrase from this file (first line) [env: EPROC_A2F_NEW_PASSPHRASE]
+    #[arg(long, value_name = "FILE")]
+    pub new_passphrase_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub kdf: KdfArgs,
 }
 
 #[derive(Debug, Args)]

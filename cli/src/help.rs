@@ -26,6 +26,47 @@ fn pt(command: &str, arg: &str) -> Option<&'static str> {
         }
         ("decode", "show_secret") => "Mostra também a própria chave (base32)",
         ("decode", "at") => "Calcula os códigos neste instante Unix em vez de agora",
+        ("init", "") => "Cria um cofre, protegido pela senha",
+        (_, "kdf_memory_mib") => "Memória do Argon2id em MiB (19 a 1024)",
+        (_, "kdf_iterations") => "Passagens do Argon2id (2 a 20)",
+        ("add", "") => "Guarda uma chave e a liga a sistemas",
+        ("add", "input") => {
+            "Um URI otpauth, uma chave como o eproc mostra, ou um arquivo; `-` lê a entrada padrão"
+        }
+        ("add", "systems") => {
+            "Um sistema que a chave atende (veja `systems`); repita para vários [padrão: sugeridos pelo emissor]"
+        }
+        ("add", "login") => "O login do eproc (CPF ou número da OAB) desta chave",
+        ("add", "label") => "O nome mostrado para a entrada [padrão: o emissor ou o sistema]",
+        ("list", "") => "As entradas guardadas, sem as chaves",
+        ("list", "trash") => "Lista as entradas da lixeira",
+        ("codes", "") => "Código atual, segundos restantes e próximo código de cada entrada",
+        ("codes", "at") => "Calcula os códigos neste instante Unix em vez de agora",
+        ("codes", "system") => "Só as entradas que atendem este sistema",
+        ("codes", "watch") => "Atualiza os códigos no lugar até ser interrompido",
+        ("status", "") => {
+            "Cada sistema do catálogo: cadastrado ou não, obrigatório ou não, exportado ou não"
+        }
+        ("rename", "") => "Renomeia uma entrada",
+        ("rename", "label") => "O novo nome",
+        ("set-login", "") => "Define ou apaga o login do eproc de uma entrada",
+        ("set-login", "login") => "O login do eproc; omita para apagar",
+        ("link", "") => "Liga uma entrada a mais sistemas",
+        ("unlink", "") => "Desliga uma entrada de sistemas",
+        ("link" | "unlink", "systems") => "O id de um sistema (veja `systems`); repita para vários",
+        ("replace-key", "") => "Troca a chave de uma entrada depois de recadastrar no eproc",
+        ("replace-key", "input") => {
+            "A nova chave: um URI otpauth, uma chave como o eproc mostra, ou um arquivo"
+        }
+        ("delete", "") => "Manda uma entrada para a lixeira",
+        ("undelete", "") => "Traz uma entrada de volta da lixeira",
+        ("purge", "") => "Apaga de vez uma entrada da lixeira",
+        ("hotp-next", "") => "Avança o contador de uma entrada HOTP e mostra o novo código",
+        (_, "id") => "O id da entrada, como `list` mostra",
+        ("passphrase", "") => "Troca a senha do cofre",
+        ("passphrase", "new_passphrase_file") => {
+            "Lê a nova senha deste arquivo (primeira linha) [env: EPROC_A2F_NEW_PASSPHRASE]"
+        }
         _ => return None,
     })
 }

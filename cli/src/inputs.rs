@@ -3,7 +3,8 @@
 use std::io::Read;
 use std::path::Path;
 
-use eproc_a2f_core::otpauth;
+use eproc_a2f_core::import::{self, ParsedKey};
+use eproc_a2f_core::{Error, otpauth};
 use zeroize::Zeroizing;
 
 use crate::output::CliError;
@@ -69,4 +70,27 @@ fn too_large_check(path: &Path, size: u64) -> Result<(), CliError> {
 /// names a file, and a missing file is better reported as such than as a bad key.
 fn looks_like_path(arg: &str) -> bool {
     arg.contains(['/', '\\', '.']) && !arg.contains("://")
+}
+
+/// Reads one INPUT into the keys it holds, or the error that stops it, named by its
+/// source.
+pub fn keys(arg: &str, position: usize) -> Result<(String, Vec<ParsedKey>), (String, CliError)> {
+    let input = read(arg, position).map_err(|e| (format!("arg:{position}"), e))?;
+    let text = std::str::from_utf8(&input.bytes).map_err(|_| {
+        (
+            input.source.clone(),
+            CliError::Core(Error::UnrecognizedInput),
+        )
+    })?;
+    let keys = import::parse_text(text).map_err(|e| (input.source.clone(), e.into()))?;
+    Ok((input.source, keys))
+}
+
+/// Reads an INPUT that must hold exactly one key.
+pub fn one_key(arg: &str) -> Result<ParsedKey, CliError> {
+    let (_, mut keys) = keys(arg, 1).map_err(|(_, e)| e)?;
+    if keys.len() != 1 {
+        return Err(CliError::NotOneKey { found: keys.len() });
+    }
+    Ok(keys.remove(0))
 }

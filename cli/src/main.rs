@@ -6,6 +6,7 @@ mod commands;
 mod help;
 mod inputs;
 mod output;
+mod session;
 
 use std::process::ExitCode;
 
@@ -29,6 +30,21 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Systems => commands::systems::run(&out).map(|()| Exit::Success),
         Command::Decode(a) => commands::decode::run(&out, a),
+        Command::Init(a) => commands::entries::init(&cli.global, &out, a),
+        Command::Add(a) => commands::entries::add(&cli.global, &out, a),
+        Command::List(a) => commands::entries::list(&cli.global, &out, a),
+        Command::Codes(a) => commands::codes::codes(&cli.global, &out, a),
+        Command::Status => commands::codes::status(&cli.global, &out),
+        Command::Rename(a) => commands::entries::rename(&cli.global, &out, a),
+        Command::SetLogin(a) => commands::entries::set_login(&cli.global, &out, a),
+        Command::Link(a) => commands::entries::link(&cli.global, &out, a),
+        Command::Unlink(a) => commands::entries::unlink(&cli.global, &out, a),
+        Command::ReplaceKey(a) => commands::entries::replace_key(&cli.global, &out, a),
+        Command::Delete(a) => commands::entries::delete(&cli.global, &out, a),
+        Command::Undelete(a) => commands::entries::undelete(&cli.global, &out, a),
+        Command::Purge(a) => commands::entries::purge(&cli.global, &out, a),
+        Command::HotpNext(a) => commands::codes::hotp_next(&cli.global, &out, a),
+        Command::Passphrase(a) => commands::entries::passphrase(&cli.global, &out, a),
     };
     let exit = result.unwrap_or_else(|e| out.fail(&e));
     ExitCode::from(exit as u8)

@@ -43,6 +43,19 @@ pub enum CliError {
     },
     /// A JSON document that cannot be written to stdout.
     Output,
+    /// No platform data directory to put the default vault in.
+    NoDataDir,
+    /// The two typings of a new passphrase differ.
+    PassphraseMismatch,
+    /// `add` and `replace-key` take one key; the input held another number.
+    NotOneKey {
+        found: usize,
+    },
+    /// A directory for the vault that cannot be created.
+    CreateDir {
+        path: String,
+        reason: std::io::ErrorKind,
+    },
 }
 
 impl From<Error> for CliError {
@@ -64,6 +77,10 @@ impl CliError {
             CliError::Core(e) => e.code().as_str(),
             CliError::ReadFile { .. } => "file_unreadable",
             CliError::Output => "output_failed",
+            CliError::NoDataDir => "no_data_dir",
+            CliError::PassphraseMismatch => "passphrase_mismatch",
+            CliError::CreateDir { .. } => "cannot_create_dir",
+            CliError::NotOneKey { .. } => "not_one_key",
         }
     }
 
@@ -71,7 +88,9 @@ impl CliError {
         match self {
             CliError::Core(e) => Exit::of_kind(e.kind()),
             CliError::ReadFile { .. } => Exit::InvalidInput,
-            CliError::Output => Exit::Internal,
+            CliError::Output | CliError::CreateDir { .. } => Exit::Internal,
+            CliError::NoDataDir => Exit::Usage,
+            CliError::PassphraseMismatch | CliError::NotOneKey { .. } => Exit::InvalidInput,
         }
     }
 
@@ -91,6 +110,31 @@ impl CliError {
                     "Cannot write the output.",
                 )
                 .into(),
+            CliError::NoDataDir => lang
+                .pick(
+                    "Não há pasta de dados neste sistema: indique o cofre com --vault.",
+                    "This system has no data directory: give the vault with --vault.",
+                )
+                .into(),
+            CliError::PassphraseMismatch => lang
+                .pick(
+                    "As senhas digitadas não conferem.",
+                    "The passphrases typed do not match.",
+                )
+                .into(),
+            CliError::NotOneKey { found } => lang.pick(
+                format!(
+                    "A entrada tem {found} chaves; aqui cabe uma só: use `import` para várias."
+                ),
+                format!("The input holds {found} keys; this takes one: use `import` for several."),
+            ),
+            CliError::CreateDir { path, reason } => {
+                let why = io_reason(*reason, lang);
+                lang.pick(
+                    format!("Não foi possível criar a pasta {path}: {why}."),
+                    format!("Cannot create the directory {path}: {why}."),
+                )
+            }
         }
     }
 }
@@ -103,7 +147,10 @@ fn io_reason(kind: std::io::ErrorKind, lang: Lang) -> &'static str {
         K::IsADirectory => lang.pick("é uma pasta", "it is a directory"),
         K::FileTooLarge => lang.pick("grande demais", "too large"),
         K::InvalidData => lang.pick("conteúdo ilegível", "unreadable content"),
-        _ => lang.pick("erro de leitura", "read error"),
+        K::AlreadyExists => lang.pick("já existe", "it already exists"),
+        K::ReadOnlyFilesystem => lang.pick("disco somente leitura", "read-only file system"),
+        K::StorageFull => lang.pick("disco cheio", "disk full"),
+        _ => lang.pick("erro de entrada e saída", "input/output error"),
     }
 }
 
@@ -178,6 +225,13 @@ pub struct ErrorJson {
 }
 
 impl ErrorJson {
+    pub fn of_core(err: &Error, lang: Lang) -> Self {
+        ErrorJson {
+            code: err.code().as_str(),
+            message: err.message(lang),
+        }
+    }
+
     pub fn new(err: &CliError, lang: Lang) -> Self {
         ErrorJson {
             code: err.code(),

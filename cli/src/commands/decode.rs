@@ -1,7 +1,6 @@
 //! `decode`: what an input holds, without storing anything.
 
-use eproc_a2f_core::Error;
-use eproc_a2f_core::import::{self, ParsedKey};
+use eproc_a2f_core::import::ParsedKey;
 use eproc_a2f_core::otp::{OtpKind, UnixTime};
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -62,7 +61,7 @@ pub fn run(out: &Out, args: &DecodeArgs) -> Result<Exit, CliError> {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     for (i, arg) in args.inputs.iter().enumerate() {
-        match decode_one(arg, i + 1) {
+        match inputs::keys(arg, i + 1) {
             Ok((source, keys)) => found.extend(keys.into_iter().map(|key| Found {
                 source: source.clone(),
                 key,
@@ -138,19 +137,6 @@ pub fn run(out: &Out, args: &DecodeArgs) -> Result<Exit, CliError> {
     } else {
         Exit::InvalidInput
     })
-}
-
-/// Reads one INPUT into its keys, or the error that stops it, named by its source.
-fn decode_one(arg: &str, position: usize) -> Result<(String, Vec<ParsedKey>), (String, CliError)> {
-    let input = inputs::read(arg, position).map_err(|e| (format!("arg:{position}"), e))?;
-    let text = std::str::from_utf8(&input.bytes).map_err(|_| {
-        (
-            input.source.clone(),
-            CliError::Core(Error::UnrecognizedInput),
-        )
-    })?;
-    let keys = import::parse_text(text).map_err(|e| (input.source.clone(), e.into()))?;
-    Ok((input.source, keys))
 }
 
 fn print_item(out: &Out, item: &ItemJson) -> Result<(), CliError> {

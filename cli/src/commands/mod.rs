@@ -1,2 +1,5 @@
+pub mod codes;
 pub mod decode;
+pub mod entries;
+pub mod report;
 pub mod systems;
