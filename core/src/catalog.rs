@@ -337,10 +337,10 @@ pub fn suggest(text: &str) -> Vec<SystemId> {
     let mut chosen: Vec<SystemId> = Vec::new();
 
     for s in &SYSTEMS {
-        if let Some(host) = host_of(s.url) {
-            if contains_host(&lower, host) {
-                chosen.push(s.id);
-            }
+        if let Some(host) = host_of(s.url)
+            && contains_host(&lower, host)
+        {
+            chosen.push(s.id);
         }
     }
 
@@ -348,10 +348,10 @@ pub fn suggest(text: &str) -> Vec<SystemId> {
         let tokens = tokens(&lower);
         let instance = instance_in(&tokens);
         for token in &tokens {
-            if token.starts_with("jf") {
-                if let Ok(id) = SystemId::parse(token) {
-                    chosen.push(id);
-                }
+            if token.starts_with("jf")
+                && let Ok(id) = SystemId::parse(token)
+            {
+                chosen.push(id);
             }
             if let Some((_, court)) = COURT_ALIASES.iter().find(|(alias, _)| alias == token) {
                 chosen.extend(

@@ -77,10 +77,10 @@ pub fn parse(uri: &str) -> Result<ParsedKey> {
     let param_issuer = params.get("issuer").and_then(non_empty);
     let (label_issuer, account) = split_label(&label, param_issuer.as_deref());
     let mut warnings = Vec::new();
-    if let (Some(from_label), Some(from_param)) = (&label_issuer, &param_issuer) {
-        if from_label != from_param {
-            warnings.push(Warning::IssuerMismatch);
-        }
+    if let (Some(from_label), Some(from_param)) = (&label_issuer, &param_issuer)
+        && from_label != from_param
+    {
+        warnings.push(Warning::IssuerMismatch);
     }
     let issuer = param_issuer.or(label_issuer);
     if secret.bits() < crate::secret::RECOMMENDED_MIN_BITS {
