@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod import;
 pub mod otp;
 pub mod otpauth;
+pub mod report;
 pub mod secret;
 
 pub use error::{Error, ErrorCode, ErrorKind, Result};
