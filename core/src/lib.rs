@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod error;
 pub mod i18n;
 pub mod import;
+pub mod migration;
 pub mod otp;
 pub mod otpauth;
 pub mod report;
