@@ -2,6 +2,7 @@
 //!
 //! One module per capability. Domain modules know nothing of FFI, CLI or screens.
 
+pub mod aegis;
 pub mod catalog;
 pub mod error;
 pub mod i18n;
