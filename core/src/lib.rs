@@ -12,6 +12,7 @@ pub mod otp;
 pub mod otpauth;
 pub mod report;
 pub mod secret;
+pub mod uri_list;
 
 pub use error::{Error, ErrorCode, ErrorKind, Result};
 
