@@ -349,7 +349,7 @@ mod tests {
     use super::*;
     use crate::ErrorCode;
     use crate::i18n::Lang;
-    use crate::migration::tests::{any_params, normalized, parsed_key};
+    use crate::migration::tests::{any_params, normalized, parsed_key, sample_keys};
     use crate::otp::UnixTime;
     use proptest::prelude::*;
     use serde_json::{Value, json};
@@ -709,6 +709,15 @@ mod tests {
     fn an_empty_vault_writes_and_reads() {
         let text = write(&[]).unwrap();
         assert!(read(&text).unwrap().items.is_empty());
+    }
+
+    #[test]
+    fn zero_one_and_a_thousand_entries_round_trip() {
+        for n in [0, 1, 1000] {
+            let input = sample_keys(n, false);
+            let text = write(&input).unwrap();
+            assert_eq!(read(&text).unwrap().into_keys().unwrap(), input, "{n}");
+        }
     }
 
     proptest! {

@@ -1442,6 +1442,22 @@ pub(crate) mod tests {
         assert_eq!(err_code(&b[1]), ErrorCode::UnsupportedAlgorithm);
     }
 
+    #[test]
+    fn zero_one_and_a_thousand_entries_round_trip() {
+        for n in [0, 1, 1000] {
+            let input = sample_keys(n, true);
+            let export = export(&input).unwrap();
+            assert!(export.skipped.is_empty());
+            assert_eq!(export.uris.len(), n.div_ceil(MAX_ACCOUNTS_PER_QR));
+            if n == 0 {
+                continue;
+            }
+            let (batch, read) = read_all(&export);
+            assert!(batch.is_complete());
+            assert_eq!(read, input, "{n}");
+        }
+    }
+
     fn google_params() -> impl Strategy<Value = OtpParams> {
         prop_oneof![
             Just(OtpKind::Totp {
@@ -1502,6 +1518,48 @@ pub(crate) mod tests {
                     warnings,
                 }
             })
+    }
+
+    /// `n` distinct keys with every kind of parameter (or only what Google takes), for
+    /// the 0, 1 and 1,000-entry round trips.
+    pub(crate) fn sample_keys(n: usize, google_only: bool) -> Vec<ParsedKey> {
+        (0..n)
+            .map(|i| {
+                let secret: Vec<u8> = (0..20 + i % 45).map(|j| (i * 31 + j * 7) as u8).collect();
+                let kind = if i % 3 == 0 {
+                    OtpKind::Hotp {
+                        counter: Counter::new(i as u64 * 1_000_003).unwrap(),
+                    }
+                } else if google_only || i % 4 != 1 {
+                    OtpKind::Totp {
+                        period: Period::DEFAULT,
+                    }
+                } else {
+                    OtpKind::Totp {
+                        period: Period::new(1 + i as u64 % 3600).unwrap(),
+                    }
+                };
+                let (algorithm, digits) = if google_only {
+                    (Algorithm::Sha1, Digits::SIX)
+                } else {
+                    let algorithms = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
+                    (algorithms[i % 3], Digits::new(6 + i as u64 % 3).unwrap())
+                };
+                ParsedKey {
+                    key: OtpKey {
+                        secret: Secret::from_bytes(secret).unwrap(),
+                        params: OtpParams {
+                            kind,
+                            algorithm,
+                            digits,
+                        },
+                    },
+                    issuer: (i % 5 != 0).then(|| format!("eproc TRF{}", i % 7)),
+                    account: (i % 7 != 0).then(|| format!("{:011}", 10_000_000_000 + i)),
+                    warnings: Vec::new(),
+                }
+            })
+            .collect()
     }
 
     /// What a writer keeps of a name: trimmed, and absent when blank.

@@ -118,7 +118,9 @@ pub fn write(keys: &[ParsedKey]) -> Zeroizing<String> {
 mod tests {
     use super::*;
     use crate::ErrorCode;
-    use crate::migration::tests::{Acc, any_params, normalized, parsed_key, payload, uri_of};
+    use crate::migration::tests::{
+        Acc, any_params, normalized, parsed_key, payload, sample_keys, uri_of,
+    };
     use crate::otp::UnixTime;
     use crate::report::TransferProgress;
     use proptest::prelude::*;
@@ -311,6 +313,18 @@ mod tests {
         let line = "otpauth://totp/eproc%20TRF4:12345678900?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=eproc%20TRF4&algorithm=SHA1&digits=6&period=30\n";
         assert_eq!(*text, format!("{line}{line}"));
         assert_eq!(*write(&[]), "");
+    }
+
+    #[test]
+    fn one_and_a_thousand_entries_round_trip() {
+        for n in [1, 1000] {
+            let input = sample_keys(n, false);
+            let text = write(&input);
+            assert!(text.len() < import::MAX_TEXT_BYTES, "{}", text.len());
+            assert_eq!(read(&text).unwrap().into_keys().unwrap(), input, "{n}");
+        }
+        // An empty list writes nothing, and nothing is not a list.
+        assert!(matches!(read(&write(&[])), Err(Error::EmptyInput)));
     }
 
     proptest! {
