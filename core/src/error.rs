@@ -55,6 +55,12 @@ pub enum Error {
     EntryNotInTrash,
     DuplicateKey,
     NotHotp,
+    InvalidMigrationPayload { problem: MigrationProblem },
+    MigrationBatchMismatch { conflict: BatchConflict },
+    GoogleIncompatible { limit: GoogleLimit },
+    EncryptedAegisExport,
+    InvalidAegisJson { problem: JsonProblem },
+    UnsupportedAegisVersion { version: i64 },
 }
 
 /// Why an `otpauth` URI could not be read at all.
@@ -73,6 +79,53 @@ pub enum StorageProblem {
     ReadOnly,
     Io,
     Other,
+}
+
+/// Why a Google Authenticator transfer (`otpauth-migration://`) could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrationProblem {
+    /// No `data` parameter, or an empty one.
+    MissingData,
+    /// `data` is not Base64: usually a QR text cut short.
+    Base64,
+    /// The bytes are not the transfer's protobuf message: damaged or truncated.
+    Protobuf,
+    /// A well-formed transfer with no account in it.
+    NoAccounts,
+    /// Batch size and index that do not make sense (index past the size, negative, huge).
+    BatchNumbering,
+}
+
+/// Why a QR does not belong with the transfer parts gathered so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchConflict {
+    /// Another export: its batch id or its number of QR codes differs.
+    OtherExport,
+    /// The same part number as one already read, with different content.
+    DifferentPart { index: u32 },
+}
+
+/// What keeps an entry out of a Google Authenticator transfer QR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoogleLimit {
+    Algorithm(crate::otp::Algorithm),
+    Digits(u8),
+    Period(u32),
+    /// The entry alone does not fit one QR code (very long issuer or account name).
+    TooLarge,
+    /// The export already spans the most QR codes a transfer may have.
+    TooManyEntries,
+}
+
+/// Why a JSON file could not be read as an Aegis export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonProblem {
+    /// Not JSON at all, or cut short; where the parser stopped.
+    Syntax { line: usize, column: usize },
+    /// JSON, but not shaped like an Aegis export (no `db`, `db` null, …).
+    NotAegis,
+    /// An entry with a missing field or a field of the wrong type.
+    BadEntry,
 }
 
 /// The stable public codes. Adding one is fine; renaming one breaks scripts and apps.
@@ -120,6 +173,12 @@ pub enum ErrorCode {
     EntryNotInTrash,
     DuplicateKey,
     NotHotp,
+    InvalidMigrationPayload,
+    MigrationBatchMismatch,
+    GoogleIncompatible,
+    EncryptedAegisExport,
+    InvalidAegisJson,
+    UnsupportedAegisVersion,
 }
 
 /// The families of errors, which decide the CLI's exit code.
@@ -182,6 +241,12 @@ impl ErrorCode {
             ErrorCode::EntryNotInTrash => "entry_not_in_trash",
             ErrorCode::DuplicateKey => "duplicate_key",
             ErrorCode::NotHotp => "not_hotp",
+            ErrorCode::InvalidMigrationPayload => "invalid_migration_payload",
+            ErrorCode::MigrationBatchMismatch => "migration_batch_mismatch",
+            ErrorCode::GoogleIncompatible => "google_incompatible",
+            ErrorCode::EncryptedAegisExport => "encrypted_aegis_export",
+            ErrorCode::InvalidAegisJson => "invalid_aegis_json",
+            ErrorCode::UnsupportedAegisVersion => "unsupported_aegis_version",
         }
     }
 
@@ -229,6 +294,12 @@ impl ErrorCode {
             | ErrorCode::Locked
             | ErrorCode::NoPassphraseSlot
             | ErrorCode::PlatformKey => ErrorKind::Auth,
+            ErrorCode::InvalidMigrationPayload
+            | ErrorCode::MigrationBatchMismatch
+            | ErrorCode::GoogleIncompatible
+            | ErrorCode::EncryptedAegisExport
+            | ErrorCode::InvalidAegisJson
+            | ErrorCode::UnsupportedAegisVersion => ErrorKind::InvalidInput,
         }
     }
 }
@@ -284,6 +355,12 @@ impl Error {
             Error::EntryNotInTrash => ErrorCode::EntryNotInTrash,
             Error::DuplicateKey => ErrorCode::DuplicateKey,
             Error::NotHotp => ErrorCode::NotHotp,
+            Error::InvalidMigrationPayload { .. } => ErrorCode::InvalidMigrationPayload,
+            Error::MigrationBatchMismatch { .. } => ErrorCode::MigrationBatchMismatch,
+            Error::GoogleIncompatible { .. } => ErrorCode::GoogleIncompatible,
+            Error::EncryptedAegisExport => ErrorCode::EncryptedAegisExport,
+            Error::InvalidAegisJson { .. } => ErrorCode::InvalidAegisJson,
+            Error::UnsupportedAegisVersion { .. } => ErrorCode::UnsupportedAegisVersion,
         }
     }
 
@@ -476,6 +553,108 @@ impl Error {
                     format!("Unknown system \"{id}\": see the list with `eproc-a2f systems`."),
                 )
             }
+            Error::InvalidMigrationPayload { problem } => match problem {
+                MigrationProblem::MissingData => l
+                    .pick(
+                        "A transferência do Google Authenticator não tem dados: falta o parâmetro data do URI otpauth-migration.",
+                        "The Google Authenticator transfer has no data: the otpauth-migration URI lacks its data parameter.",
+                    )
+                    .into(),
+                MigrationProblem::Base64 => l
+                    .pick(
+                        "Os dados da transferência do Google Authenticator não são Base64 válido: o texto do QR pode ter sido cortado.",
+                        "The Google Authenticator transfer data is not valid Base64: the QR text may have been cut short.",
+                    )
+                    .into(),
+                MigrationProblem::Protobuf => l
+                    .pick(
+                        "Os dados da transferência do Google Authenticator estão danificados ou incompletos.",
+                        "The Google Authenticator transfer data is damaged or incomplete.",
+                    )
+                    .into(),
+                MigrationProblem::NoAccounts => l
+                    .pick(
+                        "A transferência do Google Authenticator não tem nenhuma conta.",
+                        "The Google Authenticator transfer holds no accounts.",
+                    )
+                    .into(),
+                MigrationProblem::BatchNumbering => l
+                    .pick(
+                        "A transferência do Google Authenticator tem uma numeração de QR inválida.",
+                        "The Google Authenticator transfer has invalid QR numbering.",
+                    )
+                    .into(),
+            },
+            Error::MigrationBatchMismatch { conflict } => match conflict {
+                BatchConflict::OtherExport => l
+                    .pick(
+                        "Este QR é de outra transferência do Google Authenticator: leia os QR de uma exportação de cada vez.",
+                        "This QR belongs to another Google Authenticator transfer: read the QR codes of one export at a time.",
+                    )
+                    .into(),
+                BatchConflict::DifferentPart { index } => {
+                    let number = u64::from(*index) + 1;
+                    l.pick(
+                        format!("O QR {number} desta transferência já foi lido com outro conteúdo: leia os QR de uma exportação de cada vez."),
+                        format!("QR {number} of this transfer was already read with different content: read the QR codes of one export at a time."),
+                    )
+                }
+            },
+            Error::GoogleIncompatible { limit } => match limit {
+                GoogleLimit::Algorithm(algorithm) => l.pick(
+                    format!("O Google Authenticator só aceita SHA1 e esta entrada usa {algorithm}: ela não vai no QR de transferência."),
+                    format!("Google Authenticator takes SHA1 only and this entry uses {algorithm}: it is left out of the transfer QR."),
+                ),
+                GoogleLimit::Digits(digits) => l.pick(
+                    format!("O Google Authenticator só aceita códigos de 6 dígitos e esta entrada usa {digits}: ela não vai no QR de transferência."),
+                    format!("Google Authenticator takes 6-digit codes only and this entry uses {digits}: it is left out of the transfer QR."),
+                ),
+                GoogleLimit::Period(period) => l.pick(
+                    format!("O Google Authenticator só aceita o período de 30 s e esta entrada usa {period} s: ela não vai no QR de transferência."),
+                    format!("Google Authenticator takes a 30 s period only and this entry uses {period} s: it is left out of the transfer QR."),
+                ),
+                GoogleLimit::TooLarge => l
+                    .pick(
+                        "Esta entrada não cabe num QR de transferência: o emissor ou o nome da conta é longo demais.",
+                        "This entry does not fit a transfer QR: its issuer or account name is too long.",
+                    )
+                    .into(),
+                GoogleLimit::TooManyEntries => {
+                    let max = crate::migration::MAX_BATCH_SIZE;
+                    l.pick(
+                        format!("Esta entrada passa do limite de {max} QR de uma transferência: exporte-a numa segunda vez."),
+                        format!("This entry is past the limit of {max} QR codes in one transfer: export it in a second run."),
+                    )
+                }
+            },
+            Error::EncryptedAegisExport => l
+                .pick(
+                    "Exportação do Aegis criptografada: exporte-a do Aegis como JSON simples primeiro.",
+                    "Encrypted Aegis export: export it as plain JSON from Aegis first.",
+                )
+                .into(),
+            Error::InvalidAegisJson { problem } => match problem {
+                JsonProblem::Syntax { line, column } => l.pick(
+                    format!("O arquivo não é um JSON válido (linha {line}, coluna {column}): pode estar incompleto."),
+                    format!("The file is not valid JSON (line {line}, column {column}): it may be incomplete."),
+                ),
+                JsonProblem::NotAegis => l
+                    .pick(
+                        "O JSON não tem a forma de uma exportação do Aegis.",
+                        "The JSON is not shaped like an Aegis export.",
+                    )
+                    .into(),
+                JsonProblem::BadEntry => l
+                    .pick(
+                        "Entrada do Aegis com um campo ausente ou de tipo errado.",
+                        "Aegis entry with a missing field or a field of the wrong type.",
+                    )
+                    .into(),
+            },
+            Error::UnsupportedAegisVersion { version } => l.pick(
+                format!("Versão {version} do formato do Aegis não suportada: este app lê a versão 1 do arquivo e as versões 1 a 3 do conteúdo."),
+                format!("Unsupported Aegis format version {version}: this app reads file version 1 and content versions 1 to 3."),
+            ),
         }
     }
 }
@@ -586,5 +765,87 @@ mod tests {
             scheme: "x".repeat(500),
         };
         assert!(e.message(Lang::En).len() < 200);
+    }
+
+    #[test]
+    fn format_errors_have_codes_kinds_and_both_languages() {
+        use crate::otp::Algorithm;
+        let all = [
+            Error::InvalidMigrationPayload {
+                problem: MigrationProblem::MissingData,
+            },
+            Error::InvalidMigrationPayload {
+                problem: MigrationProblem::Base64,
+            },
+            Error::InvalidMigrationPayload {
+                problem: MigrationProblem::Protobuf,
+            },
+            Error::InvalidMigrationPayload {
+                problem: MigrationProblem::NoAccounts,
+            },
+            Error::InvalidMigrationPayload {
+                problem: MigrationProblem::BatchNumbering,
+            },
+            Error::MigrationBatchMismatch {
+                conflict: BatchConflict::OtherExport,
+            },
+            Error::MigrationBatchMismatch {
+                conflict: BatchConflict::DifferentPart { index: 1 },
+            },
+            Error::GoogleIncompatible {
+                limit: GoogleLimit::Algorithm(Algorithm::Sha256),
+            },
+            Error::GoogleIncompatible {
+                limit: GoogleLimit::Digits(8),
+            },
+            Error::GoogleIncompatible {
+                limit: GoogleLimit::Period(60),
+            },
+            Error::GoogleIncompatible {
+                limit: GoogleLimit::TooLarge,
+            },
+            Error::GoogleIncompatible {
+                limit: GoogleLimit::TooManyEntries,
+            },
+            Error::EncryptedAegisExport,
+            Error::InvalidAegisJson {
+                problem: JsonProblem::Syntax { line: 3, column: 9 },
+            },
+            Error::InvalidAegisJson {
+                problem: JsonProblem::NotAegis,
+            },
+            Error::InvalidAegisJson {
+                problem: JsonProblem::BadEntry,
+            },
+            Error::UnsupportedAegisVersion { version: 4 },
+        ];
+        let mut messages = std::collections::HashSet::new();
+        for e in &all {
+            let code = e.code().as_str();
+            assert!(
+                code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{code}"
+            );
+            assert_eq!(e.kind(), ErrorKind::InvalidInput, "{code}");
+            for lang in [Lang::Pt, Lang::En] {
+                assert!(messages.insert(e.message(lang)), "{e:?} repeats a message");
+            }
+        }
+        let codes: std::collections::HashSet<_> = all.iter().map(Error::code).collect();
+        assert_eq!(codes.len(), 6);
+        assert!(
+            Error::GoogleIncompatible {
+                limit: GoogleLimit::Digits(8)
+            }
+            .message(Lang::Pt)
+            .contains("usa 8")
+        );
+        assert!(
+            Error::MigrationBatchMismatch {
+                conflict: BatchConflict::DifferentPart { index: 1 }
+            }
+            .message(Lang::En)
+            .starts_with("QR 2 ")
+        );
     }
 }

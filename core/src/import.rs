@@ -9,7 +9,9 @@ use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::otp::{OtpKey, OtpParams};
 use crate::otpauth;
+use crate::report::Report;
 use crate::secret::{self, Secret};
+use crate::{aegis, migration, uri_list};
 
 /// The largest text taken as one input. A Google transfer QR holds under 3 KB; a list
 /// of a thousand URIs about 100 KB.
@@ -114,6 +116,9 @@ pub(crate) fn short_key_warning(secret: &Secret) -> Option<Warning> {
 }
 
 /// Reads a text input: an otpauth URI (its first line, when more follow) or a typed key.
+/// A Google transfer URI gives all its accounts, and a text whose lines hold several
+/// URIs is read as a URI list. Any item that cannot be read fails the whole text:
+/// [`read_text`] says item by item.
 pub fn parse_text(text: &str) -> Result<Vec<ParsedKey>> {
     if text.len() > MAX_TEXT_BYTES {
         return Err(Error::InputTooLarge {
@@ -126,6 +131,9 @@ pub fn parse_text(text: &str) -> Result<Vec<ParsedKey>> {
     }
     let (first_line, rest) = trimmed.split_once('\n').unwrap_or((trimmed, ""));
     let first_line = first_line.trim();
+    if let Some(report) = read_several(text)? {
+        return report.into_keys();
+    }
     if otpauth::has_scheme(first_line) {
         let mut parsed = otpauth::parse(first_line)?;
         if !rest.trim().is_empty() {
@@ -139,6 +147,52 @@ pub fn parse_text(text: &str) -> Result<Vec<ParsedKey>> {
         });
     }
     parse_typed_key(text).map(|k| vec![k])
+}
+
+/// Reads any text input item by item: an Aegis JSON export, a URI list, a Google
+/// transfer URI, one otpauth URI or a typed key. The error is for an input that cannot
+/// be read at all; the report has every item, read or not, with where it was.
+pub fn read_text(text: &str) -> Result<Report> {
+    // A byte order mark opens files saved by some Windows editors.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Aegis exports carry icons and outgrow the text limit: they have their own.
+    if text.trim_start().starts_with('{') {
+        return aegis::read(text);
+    }
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(Error::InputTooLarge {
+            max_bytes: MAX_TEXT_BYTES,
+        });
+    }
+    match read_several(text)? {
+        Some(report) => Ok(report),
+        None => parse_text(text).map(Report::whole),
+    }
+}
+
+/// The inputs that hold several keys: a URI list (its lines counted in `text` as given),
+/// or a Google transfer URI (its first line, when more follow). `None` for anything else.
+fn read_several(text: &str) -> Result<Option<Report>> {
+    let trimmed = text.trim();
+    if uri_list::is_uri_list(trimmed) {
+        return uri_list::read(text).map(Some);
+    }
+    let (first_line, rest) = trimmed.split_once('\n').unwrap_or((trimmed, ""));
+    let first_line = first_line.trim();
+    if !migration::has_scheme(first_line) {
+        return Ok(None);
+    }
+    let mut report = migration::parse_uri(first_line)?.into_report();
+    if !rest.trim().is_empty() {
+        for key in report
+            .items
+            .iter_mut()
+            .filter_map(|i| i.outcome.as_mut().ok())
+        {
+            key.warnings.push(Warning::TrailingTextIgnored);
+        }
+    }
+    Ok(Some(report))
 }
 
 /// A scheme other than otpauth, as in `https://…` or `mailto:`. A colon alone does not
@@ -182,6 +236,7 @@ fn parse_typed_key(text: &str) -> Result<ParsedKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Locator;
 
     fn one(text: &str) -> ParsedKey {
         let mut all = parse_text(text).unwrap_or_else(|e| panic!("{text}: {e}"));
@@ -273,5 +328,93 @@ mod tests {
         let shown = format!("{p:?}");
         assert!(!shown.contains("12345678900"));
         assert!(!shown.contains("GEZD"));
+    }
+
+    fn fixture(name: &str) -> String {
+        let path = format!("{}/../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn a_google_transfer_gives_all_its_accounts() {
+        let keys = parse_text(&fixture("google-migration-1-of-2.txt")).unwrap();
+        let accounts: Vec<_> = keys.iter().map(|k| k.account.as_deref()).collect();
+        assert_eq!(
+            accounts,
+            [Some("12345678900"), Some("joao@adv.br"), Some("hotp-test")]
+        );
+        // Strict: the MD5 account of the second QR fails the whole text…
+        let err = parse_text(&fixture("google-migration-2-of-2.txt")).unwrap_err();
+        assert_eq!(err.code().as_str(), "unsupported_algorithm");
+        // …while the report keeps the other account and says which QR is missing.
+        let report = read_text(&fixture("google-migration-2-of-2.txt")).unwrap();
+        assert_eq!(report.keys().count(), 1);
+        assert_eq!(report.errors().count(), 1);
+        assert_eq!(report.transfers[0].missing, [0]);
+    }
+
+    #[test]
+    fn a_transfer_uri_with_text_after_it() {
+        let text = format!("{}\nnot part of it", fixture("google-migration-1-of-2.txt"));
+        let keys = parse_text(&text).unwrap();
+        assert_eq!(keys.len(), 3);
+        assert!(
+            keys.iter()
+                .all(|k| k.warnings.contains(&Warning::TrailingTextIgnored))
+        );
+        assert_eq!(
+            code("otpauth-migration://offline?data=%21"),
+            "invalid_migration_payload"
+        );
+    }
+
+    #[test]
+    fn several_uri_lines_are_a_list() {
+        let a = "otpauth://totp/A:x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        let b = "otpauth://hotp/B:y?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=1";
+        let keys = parse_text(&format!("{a}\r\n\r\n{b}\n")).unwrap();
+        let issuers: Vec<_> = keys.iter().map(|k| k.issuer.as_deref()).collect();
+        assert_eq!(issuers, [Some("A"), Some("B")]);
+        assert!(keys.iter().all(|k| k.warnings.is_empty()));
+        // One bad line fails the strict reading and is located by the report.
+        let text = format!("{a}\notpauth://totp/C?secret=GEZD1\n{b}");
+        assert_eq!(code(&text), "invalid_secret_character");
+        let report = read_text(&text).unwrap();
+        let errors: Vec<_> = report.errors().map(|(l, _)| *l).collect();
+        assert_eq!(errors, [Locator::Line { line: 2 }]);
+        assert_eq!(report.keys().count(), 2);
+    }
+
+    #[test]
+    fn read_text_takes_every_format() {
+        let report = read_text(&fixture("aegis-plain.json")).unwrap();
+        assert_eq!(report.items.len(), 7);
+        assert_eq!(report.items[0].locator, Locator::Entry { index: 0 });
+        let report = read_text(&format!("\u{feff}{}", fixture("uris.txt"))).unwrap();
+        assert_eq!(report.items.len(), 8);
+        assert_eq!(report.items[0].locator, Locator::Line { line: 4 });
+        // Lines are counted in the text as given, blank lines first included.
+        let uri = "otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        let report = read_text(&format!("\n\n{uri}\n{uri}")).unwrap();
+        let lines: Vec<_> = report.items.iter().map(|i| i.locator).collect();
+        assert_eq!(
+            lines,
+            [Locator::Line { line: 3 }, Locator::Line { line: 4 }]
+        );
+        let report = read_text("GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ").unwrap();
+        assert_eq!(report.items.len(), 1);
+        assert_eq!(report.items[0].locator, Locator::Whole);
+        let report = read_text("otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap();
+        assert_eq!(report.keys().count(), 1);
+
+        let whole = |text: &str| read_text(text).unwrap_err().code().as_str();
+        assert_eq!(whole(" \n "), "empty_input");
+        assert_eq!(whole("{\"json\": true}"), "invalid_aegis_json");
+        assert_eq!(
+            whole(&fixture("aegis-encrypted.json")),
+            "encrypted_aegis_export"
+        );
+        assert_eq!(whole("otpauth://totp/x?secret="), "empty_secret");
+        assert_eq!(whole(&"A".repeat(MAX_TEXT_BYTES + 1)), "input_too_large");
     }
 }

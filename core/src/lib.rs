@@ -2,13 +2,17 @@
 //!
 //! One module per capability. Domain modules know nothing of FFI, CLI or screens.
 
+pub mod aegis;
 pub mod catalog;
 pub mod error;
 pub mod i18n;
 pub mod import;
+pub mod migration;
 pub mod otp;
 pub mod otpauth;
+pub mod report;
 pub mod secret;
+pub mod uri_list;
 pub mod vault;
 
 pub use error::{Error, ErrorCode, ErrorKind, Result};

@@ -116,7 +116,7 @@ fn strip_scheme(text: &str) -> Option<&str> {
 
 /// Splits a decoded label into issuer prefix and account. When the issuer parameter is
 /// known and prefixes the label, it is the prefix even if it contains a colon itself.
-fn split_label(label: &str, issuer: Option<&str>) -> (Option<String>, Option<String>) {
+pub(crate) fn split_label(label: &str, issuer: Option<&str>) -> (Option<String>, Option<String>) {
     if let Some(issuer) = issuer {
         // The label may hold the issuer alone.
         if label.trim() == issuer {
