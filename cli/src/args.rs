@@ -81,6 +81,10 @@ pub enum Command {
     HotpNext(IdArgs),
     /// Change the vault passphrase
     Passphrase(PassphraseArgs),
+    /// Check the vault file and every entry, without changing anything
+    Check,
+    /// Store everything in URI lists, Google transfers, QR images and Aegis exports
+    Import(ImportArgs),
 }
 
 /// An entry id as `list` shows it.
@@ -204,6 +208,16 @@ pub struct PassphraseArgs {
     pub new_passphrase_file: Option<PathBuf>,
     #[command(flatten)]
     pub kdf: KdfArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files or texts: otpauth URI lists, Google transfer URIs or QR images, Aegis JSON exports; `-` reads standard input
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Show the report without storing anything
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -67,6 +67,14 @@ fn pt(command: &str, arg: &str) -> Option<&'static str> {
         ("passphrase", "new_passphrase_file") => {
             "Lê a nova senha deste arquivo (primeira linha) [env: EPROC_A2F_NEW_PASSPHRASE]"
         }
+        ("check", "") => "Verifica o arquivo do cofre e cada entrada, sem alterar nada",
+        ("import", "") => {
+            "Guarda tudo o que há em listas de URIs, transferências do Google, imagens de QR e exportações do Aegis"
+        }
+        ("import", "inputs") => {
+            "Arquivos ou textos: listas de URIs otpauth, URIs ou QR de transferência do Google, JSON do Aegis; `-` lê a entrada padrão"
+        }
+        ("import", "dry_run") => "Mostra o relatório sem guardar nada",
         _ => return None,
     })
 }

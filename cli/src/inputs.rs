@@ -4,6 +4,7 @@ use std::io::Read;
 use std::path::Path;
 
 use eproc_a2f_core::import::{self, ParsedKey};
+use eproc_a2f_core::report::Report;
 use eproc_a2f_core::{Error, otpauth};
 use zeroize::Zeroizing;
 
@@ -93,4 +94,17 @@ pub fn one_key(arg: &str) -> Result<ParsedKey, CliError> {
         return Err(CliError::NotOneKey { found: keys.len() });
     }
     Ok(keys.remove(0))
+}
+
+/// Reads one INPUT item by item: every key it holds, read or not, with where it was.
+pub fn report(arg: &str, position: usize) -> Result<(String, Report), (String, CliError)> {
+    let input = read(arg, position).map_err(|e| (format!("arg:{position}"), e))?;
+    let text = std::str::from_utf8(&input.bytes).map_err(|_| {
+        (
+            input.source.clone(),
+            CliError::Core(Error::UnrecognizedInput),
+        )
+    })?;
+    let report = import::read_text(text).map_err(|e| (input.source.clone(), e.into()))?;
+    Ok((input.source, report))
 }

@@ -45,6 +45,8 @@ fn main() -> ExitCode {
         Command::Purge(a) => commands::entries::purge(&cli.global, &out, a),
         Command::HotpNext(a) => commands::codes::hotp_next(&cli.global, &out, a),
         Command::Passphrase(a) => commands::entries::passphrase(&cli.global, &out, a),
+        Command::Check => commands::entries::check(&cli.global, &out),
+        Command::Import(a) => commands::import::run(&cli.global, &out, a),
     };
     let exit = result.unwrap_or_else(|e| out.fail(&e));
     ExitCode::from(exit as u8)

@@ -51,6 +51,8 @@ pub enum CliError {
     NotOneKey {
         found: usize,
     },
+    /// `--kdf-*` flags outside what the vault accepts.
+    KdfFlags,
     /// A directory for the vault that cannot be created.
     CreateDir {
         path: String,
@@ -81,6 +83,7 @@ impl CliError {
             CliError::PassphraseMismatch => "passphrase_mismatch",
             CliError::CreateDir { .. } => "cannot_create_dir",
             CliError::NotOneKey { .. } => "not_one_key",
+            CliError::KdfFlags => "kdf_params_out_of_range",
         }
     }
 
@@ -89,7 +92,7 @@ impl CliError {
             CliError::Core(e) => Exit::of_kind(e.kind()),
             CliError::ReadFile { .. } => Exit::InvalidInput,
             CliError::Output | CliError::CreateDir { .. } => Exit::Internal,
-            CliError::NoDataDir => Exit::Usage,
+            CliError::NoDataDir | CliError::KdfFlags => Exit::Usage,
             CliError::PassphraseMismatch | CliError::NotOneKey { .. } => Exit::InvalidInput,
         }
     }
@@ -128,6 +131,12 @@ impl CliError {
                 ),
                 format!("The input holds {found} keys; this takes one: use `import` for several."),
             ),
+            CliError::KdfFlags => lang
+                .pick(
+                    "Parâmetros do Argon2id fora dos limites: memória de 19 a 1024 MiB, de 2 a 20 passagens.",
+                    "Argon2id parameters out of bounds: memory from 19 to 1024 MiB, 2 to 20 passes.",
+                )
+                .into(),
             CliError::CreateDir { path, reason } => {
                 let why = io_reason(*reason, lang);
                 lang.pick(

@@ -91,12 +91,13 @@ pub fn kdf(args: &KdfArgs) -> Result<KdfParams, CliError> {
     let memory_kib = args
         .kdf_memory_mib
         .checked_mul(1024)
-        .ok_or(Error::KdfParamsOutOfRange)?;
-    Ok(KdfParams::checked(
+        .ok_or(CliError::KdfFlags)?;
+    KdfParams::checked(
         memory_kib,
         args.kdf_iterations,
         KdfParams::DEFAULT.parallelism,
-    )?)
+    )
+    .map_err(|_| CliError::KdfFlags)
 }
 
 /// Opens the vault and unlocks it with the passphrase.

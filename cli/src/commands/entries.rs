@@ -256,3 +256,37 @@ pub fn passphrase(global: &Global, out: &Out, args: &PassphraseArgs) -> Result<E
     vault.change_passphrase(&new, kdf)?;
     done(out, "Senha trocada.", "Passphrase changed.")
 }
+
+pub fn check(global: &Global, out: &Out) -> Result<Exit, CliError> {
+    let verified = session::unlocked(global, out)?.verify()?;
+    let damaged: Vec<i64> = verified.damaged.iter().map(|id| id.get()).collect();
+    if out.json {
+        #[derive(Serialize)]
+        struct Checked<'a> {
+            entries: usize,
+            damaged: &'a [i64],
+        }
+        out.json(&Checked {
+            entries: verified.entries,
+            damaged: &damaged,
+        })?;
+    } else if damaged.is_empty() {
+        out.line(format!(
+            "{} {} {}",
+            out.t("Cofre íntegro:", "Vault sound:"),
+            verified.entries,
+            out.t("entradas legíveis.", "entries readable.")
+        ))?;
+    } else {
+        out.line(format!(
+            "{} {:?}",
+            out.t("Entradas danificadas (id):", "Damaged entries (id):"),
+            damaged
+        ))?;
+    }
+    Ok(if damaged.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Damaged
+    })
+}

@@ -20,11 +20,25 @@ pub struct Invalid {
     pub error: ErrorJson,
 }
 
+/// A Google Authenticator export read in part: which of its QR codes are missing.
+#[derive(Serialize)]
+pub struct Transfer {
+    pub batch_id: i32,
+    pub batch_size: u32,
+    /// 1-based, as Google Authenticator numbers its QR codes ("2 of 3").
+    pub missing_parts: Vec<u32>,
+    #[serde(skip)]
+    pub message: Option<String>,
+}
+
 #[derive(Serialize, Default)]
 pub struct Report {
     pub added: Vec<i64>,
     pub duplicates: Vec<Duplicate>,
     pub invalid: Vec<Invalid>,
+    pub transfers: Vec<Transfer>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
 }
 
 impl Report {
@@ -79,6 +93,15 @@ impl Report {
             }
             for i in &self.invalid {
                 out.error(i.error.code, &format!("{}: {}", i.source, i.error.message));
+            }
+            for t in self.transfers.iter().filter_map(|t| t.message.as_ref()) {
+                out.line(t)?;
+            }
+            if self.dry_run {
+                out.line(out.t(
+                    "Simulação: nada foi guardado.",
+                    "Dry run: nothing was stored.",
+                ))?;
             }
             if self.added.is_empty() && self.duplicates.is_empty() && self.invalid.is_empty() {
                 out.line(out.t("Nada a importar.", "Nothing to import."))?;

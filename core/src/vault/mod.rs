@@ -21,6 +21,7 @@ use crate::catalog::{self, SystemId};
 use crate::error::{Error, Result, StorageProblem};
 use crate::otp::{CodeView, OtpKey, OtpKind, OtpParams, UnixTime};
 use crypto::{FieldKeys, Place, VaultKey};
+use record::Details;
 
 /// How long a writer waits for another process holding the vault.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -108,6 +109,22 @@ pub enum Added {
     },
 }
 
+/// Whether `add_all` keeps what it did: `No` is a dry run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Commit {
+    Yes,
+    No,
+}
+
+/// An entry encrypted and ready to insert.
+struct SealedEntry {
+    uuid: [u8; 16],
+    fingerprint: [u8; 32],
+    key_blob: Vec<u8>,
+    details_blob: Vec<u8>,
+    systems: Vec<SystemId>,
+}
+
 /// What the vault shows of an entry: never its key.
 #[derive(Clone, PartialEq, Eq)]
 pub struct EntryDetails {
@@ -164,11 +181,25 @@ pub struct SystemStatus {
     pub exported: bool,
 }
 
+/// What `verify` found: the file is sound; these entries (live or trashed) are not.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Verified {
+    pub entries: usize,
+    pub damaged: Vec<EntryId>,
+}
+
 /// Which entries to list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shelf {
     Live,
     Trash,
+}
+
+/// The columns `Row::read` reads, in its order.
+macro_rules! row_columns {
+    () => {
+        "id, uuid, key_blob, details_blob, created_at, key_changed_at, exported_at, deleted_at"
+    };
 }
 
 /// Keys of an unlocked vault.
@@ -609,47 +640,79 @@ impl Vault {
 
     /// Stores a key, unless it is already stored: then says where.
     pub fn add(&mut self, entry: NewEntry) -> Result<Added> {
+        let mut outcome = self.add_all(vec![entry], Commit::Yes)?;
+        outcome.pop().ok_or(Error::Internal)
+    }
+
+    /// Stores keys in one transaction: all of them or, on any failure, none. A key
+    /// already stored (or met earlier in `entries`) is reported, not stored twice.
+    /// `Commit::No` reports what would happen and rolls everything back.
+    pub fn add_all(&mut self, entries: Vec<NewEntry>, commit: Commit) -> Result<Vec<Added>> {
         let fields = self.fields()?;
-        let fingerprint = fields.fingerprint(entry.key.secret.expose());
-        let uuid = uuid_v4()?;
-        let label = non_empty(entry.label)
-            .or_else(|| non_empty(entry.issuer.clone()))
-            .or_else(|| entry.systems.first().map(|s| s.system().name.to_owned()))
-            .unwrap_or_else(|| "eproc".to_owned());
-        let key_blob = fields.seal(entry_place("key", &uuid), &record::encode(&entry.key))?;
-        let label_blob = fields.seal(entry_place("label", &uuid), label.as_bytes())?;
-        let issuer_blob = seal_optional(fields, "issuer", &uuid, non_empty(entry.issuer))?;
-        let login_blob = seal_optional(fields, "login", &uuid, non_empty(entry.login))?;
         let created = now()?;
+        let mut sealed = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let uuid = uuid_v4()?;
+            let label = non_empty(entry.label)
+                .or_else(|| non_empty(entry.issuer.clone()))
+                .or_else(|| entry.systems.first().map(|s| s.system().name.to_owned()))
+                .unwrap_or_else(|| "eproc".to_owned());
+            let details = Details {
+                label,
+                issuer: non_empty(entry.issuer),
+                login: non_empty(entry.login),
+            };
+            sealed.push(SealedEntry {
+                fingerprint: fields.fingerprint(entry.key.secret.expose()),
+                key_blob: fields.seal(entry_place("key", &uuid), &record::encode(&entry.key))?,
+                details_blob: seal_details(fields, &uuid, &details)?,
+                uuid,
+                systems: entry.systems,
+            });
+        }
 
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(storage_error)?;
-        let existing: Option<(i64, Option<i64>)> = tx
-            .query_row(
-                "SELECT id, deleted_at FROM entries WHERE fingerprint = ?1",
-                [fingerprint.to_vec()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+        let mut outcomes = Vec::with_capacity(sealed.len());
+        for entry in sealed {
+            let existing: Option<(i64, Option<i64>)> = tx
+                .query_row(
+                    "SELECT id, deleted_at FROM entries WHERE fingerprint = ?1",
+                    [entry.fingerprint.to_vec()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(storage_error)?;
+            if let Some((id, deleted_at)) = existing {
+                outcomes.push(Added::Duplicate {
+                    id: EntryId::new(id).ok_or(Error::VaultDamaged)?,
+                    in_trash: deleted_at.is_some(),
+                });
+                continue;
+            }
+            tx.execute(
+                "INSERT INTO entries (uuid, fingerprint, key_blob, details_blob, created_at, key_changed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                params![
+                    entry.uuid.to_vec(),
+                    entry.fingerprint.to_vec(),
+                    entry.key_blob,
+                    entry.details_blob,
+                    created
+                ],
             )
-            .optional()
             .map_err(storage_error)?;
-        if let Some((id, deleted_at)) = existing {
-            return Ok(Added::Duplicate {
-                id: EntryId::new(id).ok_or(Error::VaultDamaged)?,
-                in_trash: deleted_at.is_some(),
-            });
+            let id = EntryId::new(tx.last_insert_rowid()).ok_or(Error::Internal)?;
+            insert_systems(&tx, id, &entry.systems)?;
+            outcomes.push(Added::New(id));
         }
-        tx.execute(
-            "INSERT INTO entries (uuid, fingerprint, key_blob, issuer_blob, login_blob, label_blob, created_at, key_changed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-            params![uuid.to_vec(), fingerprint.to_vec(), key_blob, issuer_blob, login_blob, label_blob, created],
-        )
-        .map_err(storage_error)?;
-        let id = EntryId::new(tx.last_insert_rowid()).ok_or(Error::Internal)?;
-        insert_systems(&tx, id, &entry.systems)?;
-        tx.commit().map_err(storage_error)?;
-        Ok(Added::New(id))
+        match commit {
+            Commit::Yes => tx.commit().map_err(storage_error)?,
+            Commit::No => tx.rollback().map_err(storage_error)?,
+        }
+        Ok(outcomes)
     }
 
     /// Live or trashed entries, oldest first, without keys. An entry whose blobs do not
@@ -659,10 +722,18 @@ impl Vault {
         let systems = self.systems_by_entry()?;
         let sql = match shelf {
             Shelf::Live => {
-                "SELECT id, uuid, key_blob, issuer_blob, login_blob, label_blob, created_at, key_changed_at, exported_at, deleted_at FROM entries WHERE deleted_at IS NULL ORDER BY id"
+                concat!(
+                    "SELECT ",
+                    row_columns!(),
+                    " FROM entries WHERE deleted_at IS NULL ORDER BY id"
+                )
             }
             Shelf::Trash => {
-                "SELECT id, uuid, key_blob, issuer_blob, login_blob, label_blob, created_at, key_changed_at, exported_at, deleted_at FROM entries WHERE deleted_at IS NOT NULL ORDER BY id"
+                concat!(
+                    "SELECT ",
+                    row_columns!(),
+                    " FROM entries WHERE deleted_at IS NOT NULL ORDER BY id"
+                )
             }
         };
         let mut stmt = self.conn.prepare_cached(sql).map_err(storage_error)?;
@@ -707,7 +778,11 @@ impl Vault {
         let systems = self.systems_by_entry()?;
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT id, uuid, key_blob, issuer_blob, login_blob, label_blob, created_at, key_changed_at, exported_at, deleted_at FROM entries WHERE deleted_at IS NULL ORDER BY id")
+            .prepare_cached(concat!(
+                "SELECT ",
+                row_columns!(),
+                " FROM entries WHERE deleted_at IS NULL ORDER BY id"
+            ))
             .map_err(storage_error)?;
         let rows = stmt.query_map([], Row::read).map_err(storage_error)?;
         let mut out = Vec::new();
@@ -792,29 +867,50 @@ impl Vault {
         if label.is_empty() {
             return Err(Error::EmptyInput);
         }
-        let fields = self.fields()?;
-        let uuid = self.live_uuid(id)?;
-        let blob = fields.seal(entry_place("label", &uuid), label.as_bytes())?;
-        self.conn
-            .execute(
-                "UPDATE entries SET label_blob = ?1 WHERE id = ?2",
-                params![blob, id.0],
-            )
-            .map_err(storage_error)?;
-        Ok(())
+        self.edit_details(id, |d| d.label = label.to_owned())
     }
 
     pub fn set_login(&mut self, id: EntryId, login: Option<&str>) -> Result<()> {
-        let fields = self.fields()?;
-        let uuid = self.live_uuid(id)?;
-        let blob = seal_optional(fields, "login", &uuid, non_empty(login.map(str::to_owned)))?;
-        self.conn
-            .execute(
-                "UPDATE entries SET login_blob = ?1 WHERE id = ?2",
-                params![blob, id.0],
-            )
+        let login = non_empty(login.map(str::to_owned));
+        self.edit_details(id, |d| d.login = login)
+    }
+
+    /// Reads, changes and rewrites a live entry's details in one transaction, so that
+    /// two edits at once never undo each other.
+    fn edit_details(&mut self, id: EntryId, change: impl FnOnce(&mut Details)) -> Result<()> {
+        let Some(unlocked) = self.unlocked.as_ref() else {
+            return Err(Error::Locked);
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(storage_error)?;
-        Ok(())
+        let (uuid, blob, deleted_at): (Vec<u8>, Vec<u8>, Option<i64>) = tx
+            .query_row(
+                "SELECT uuid, details_blob, deleted_at FROM entries WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(storage_error)?
+            .ok_or(Error::EntryNotFound)?;
+        if deleted_at.is_some() {
+            return Err(Error::EntryInTrash);
+        }
+        let uuid = to_uuid(uuid)?;
+        let plain = unlocked
+            .fields
+            .open(entry_place("details", &uuid), &blob)
+            .map_err(|_| Error::EntryDamaged)?;
+        let mut details = record::decode_details(&plain).ok_or(Error::EntryDamaged)?;
+        change(&mut details);
+        let blob = seal_details(&unlocked.fields, &uuid, &details)?;
+        tx.execute(
+            "UPDATE entries SET details_blob = ?1 WHERE id = ?2",
+            params![blob, id.0],
+        )
+        .map_err(storage_error)?;
+        tx.commit().map_err(storage_error)
     }
 
     pub fn link(&mut self, id: EntryId, systems: &[SystemId]) -> Result<()> {
@@ -973,9 +1069,50 @@ impl Vault {
         Ok(key.view(UnixTime::new(0)?))
     }
 
+    /// Checks the whole file: SQLite's integrity check, then every entry's blobs.
+    /// Reads only.
+    pub fn verify(&self) -> Result<Verified> {
+        let fields = self.fields()?;
+        let problems: Vec<String> = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .and_then(|mut stmt| {
+                stmt.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .map_err(storage_error)?;
+        if problems != ["ok"] {
+            return Err(Error::VaultDamaged);
+        }
+        let mut stmt = self
+            .conn
+            .prepare(concat!(
+                "SELECT ",
+                row_columns!(),
+                " FROM entries ORDER BY id"
+            ))
+            .map_err(storage_error)?;
+        let rows = stmt.query_map([], Row::read).map_err(storage_error)?;
+        let mut verified = Verified::default();
+        for row in rows {
+            let row = row.map_err(storage_error)?;
+            verified.entries += 1;
+            if row.details(fields).is_err() {
+                verified
+                    .damaged
+                    .push(EntryId::new(row.id).ok_or(Error::VaultDamaged)?);
+            }
+        }
+        Ok(verified)
+    }
+
     fn row(&self, id: EntryId) -> Result<Row> {
         self.conn
-            .prepare_cached("SELECT id, uuid, key_blob, issuer_blob, login_blob, label_blob, created_at, key_changed_at, exported_at, deleted_at FROM entries WHERE id = ?1")
+            .prepare_cached(concat!(
+                "SELECT ",
+                row_columns!(),
+                " FROM entries WHERE id = ?1"
+            ))
             .map_err(storage_error)?
             .query_row([id.0], Row::read)
             .optional()
@@ -1091,14 +1228,11 @@ fn non_empty(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
-fn seal_optional(
-    fields: &FieldKeys,
-    column: &'static str,
-    uuid: &[u8; 16],
-    text: Option<String>,
-) -> Result<Option<Vec<u8>>> {
-    text.map(|t| fields.seal(entry_place(column, uuid), t.as_bytes()))
-        .transpose()
+fn seal_details(fields: &FieldKeys, uuid: &[u8; 16], details: &Details) -> Result<Vec<u8>> {
+    fields.seal(
+        entry_place("details", uuid),
+        &record::encode_details(details),
+    )
 }
 
 /// One row of `key_slots`.
@@ -1114,9 +1248,7 @@ struct Row {
     id: i64,
     uuid: Vec<u8>,
     key_blob: Vec<u8>,
-    issuer_blob: Option<Vec<u8>>,
-    login_blob: Option<Vec<u8>>,
-    label_blob: Vec<u8>,
+    details_blob: Vec<u8>,
     created_at: i64,
     key_changed_at: i64,
     exported_at: Option<i64>,
@@ -1129,48 +1261,38 @@ impl Row {
             id: r.get(0)?,
             uuid: r.get(1)?,
             key_blob: r.get(2)?,
-            issuer_blob: r.get(3)?,
-            login_blob: r.get(4)?,
-            label_blob: r.get(5)?,
-            created_at: r.get(6)?,
-            key_changed_at: r.get(7)?,
-            exported_at: r.get(8)?,
-            deleted_at: r.get(9)?,
+            details_blob: r.get(3)?,
+            created_at: r.get(4)?,
+            key_changed_at: r.get(5)?,
+            exported_at: r.get(6)?,
+            deleted_at: r.get(7)?,
         })
     }
 
-    /// Decrypts every field; any failure makes the whole entry `EntryDamaged`.
+    /// Decrypts both blobs; any failure makes the whole entry `EntryDamaged`.
     fn details(&self, fields: &FieldKeys) -> Result<(EntryDetails, OtpKey)> {
         let uuid: [u8; 16] = self
             .uuid
             .as_slice()
             .try_into()
             .map_err(|_| Error::EntryDamaged)?;
-        let text = |column: &'static str, blob: &[u8]| -> Result<String> {
-            let plain = fields
+        let open = |column: &'static str, blob: &[u8]| {
+            fields
                 .open(entry_place(column, &uuid), blob)
-                .map_err(|_| Error::EntryDamaged)?;
-            String::from_utf8(plain.to_vec()).map_err(|_| Error::EntryDamaged)
+                .map_err(|_| Error::EntryDamaged)
         };
-        let plain = fields
-            .open(entry_place("key", &uuid), &self.key_blob)
-            .map_err(|_| Error::EntryDamaged)?;
-        let key = record::decode(&plain).ok_or(Error::EntryDamaged)?;
-        let details = EntryDetails {
-            label: text("label", &self.label_blob)?,
-            issuer: self
-                .issuer_blob
-                .as_deref()
-                .map(|b| text("issuer", b))
-                .transpose()?,
-            login: self
-                .login_blob
-                .as_deref()
-                .map(|b| text("login", b))
-                .transpose()?,
-            params: key.params,
-        };
-        Ok((details, key))
+        let key = record::decode(&open("key", &self.key_blob)?).ok_or(Error::EntryDamaged)?;
+        let details = record::decode_details(&open("details", &self.details_blob)?)
+            .ok_or(Error::EntryDamaged)?;
+        Ok((
+            EntryDetails {
+                label: details.label,
+                issuer: details.issuer,
+                login: details.login,
+                params: key.params,
+            },
+            key,
+        ))
     }
 }
 

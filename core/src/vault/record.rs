@@ -1,5 +1,8 @@
-//! The plaintext of an entry's key blob: the key *with* its parameters, so that neither
-//! can be changed without the other (no downgrade of algorithm, digits or period).
+//! The plaintexts of an entry's two blobs. The key blob holds the key *with* its
+//! parameters, so that neither can be changed without the other (no downgrade of
+//! algorithm, digits or period). The details blob holds what the user sees: label,
+//! issuer and login, in one blob so that a screen of codes costs two decryptions per
+//! entry, not four.
 
 use zeroize::Zeroizing;
 
@@ -71,6 +74,73 @@ pub fn decode(bytes: &[u8]) -> Option<OtpKey> {
     })
 }
 
+const DETAILS_VERSION: u8 = 1;
+
+/// The descriptive fields of an entry; the label is always there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Details {
+    pub label: String,
+    pub issuer: Option<String>,
+    pub login: Option<String>,
+}
+
+/// version ‖ label ‖ issuer ‖ login, each field a presence byte, a u32 BE length and
+/// UTF-8 bytes.
+pub fn encode_details(d: &Details) -> Zeroizing<Vec<u8>> {
+    let fields = [
+        Some(d.label.as_str()),
+        d.issuer.as_deref(),
+        d.login.as_deref(),
+    ];
+    let len = 1 + fields
+        .iter()
+        .map(|f| 5 + f.map_or(0, str::len))
+        .sum::<usize>();
+    let mut out = Zeroizing::new(Vec::with_capacity(len));
+    out.push(DETAILS_VERSION);
+    for field in fields {
+        match field {
+            Some(text) => {
+                out.push(1);
+                // Labels, issuers and logins come from inputs capped far below 4 GiB.
+                out.extend_from_slice(&(text.len() as u32).to_be_bytes());
+                out.extend_from_slice(text.as_bytes());
+            }
+            None => {
+                out.push(0);
+                out.extend_from_slice(&0u32.to_be_bytes());
+            }
+        }
+    }
+    out
+}
+
+pub fn decode_details(bytes: &[u8]) -> Option<Details> {
+    let (&version, mut rest) = bytes.split_first()?;
+    if version != DETAILS_VERSION {
+        return None;
+    }
+    let mut next = || -> Option<Option<String>> {
+        let (&present, tail) = rest.split_first()?;
+        let len = u32::from_be_bytes(tail.get(..4)?.try_into().ok()?) as usize;
+        let text = tail.get(4..4usize.checked_add(len)?)?;
+        rest = &tail[4 + len..];
+        match present {
+            0 if len == 0 => Some(None),
+            1 => Some(Some(String::from_utf8(text.to_vec()).ok()?)),
+            _ => None,
+        }
+    };
+    let label = next()??;
+    let issuer = next()?;
+    let login = next()?;
+    rest.is_empty().then_some(Details {
+        label,
+        issuer,
+        login,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +177,40 @@ mod tests {
         #[test]
         fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
             let _ = decode(&bytes);
+            let _ = decode_details(&bytes);
+        }
+
+        #[test]
+        fn details_round_trip(
+            label in ".{0,40}",
+            issuer in proptest::option::of(".{0,40}"),
+            login in proptest::option::of(".{0,40}"),
+        ) {
+            let d = Details { label, issuer, login };
+            prop_assert_eq!(decode_details(&encode_details(&d)), Some(d));
+        }
+    }
+
+    #[test]
+    fn rejects_inconsistent_details() {
+        let good = encode_details(&Details {
+            label: "TRF4".into(),
+            issuer: None,
+            login: Some("x".into()),
+        });
+        assert!(decode_details(&good).is_some());
+        let mut cases = vec![good[..good.len() - 1].to_vec(), [&good[..], &[0]].concat()];
+        let mut bad_version = good.to_vec();
+        bad_version[0] = 2;
+        cases.push(bad_version);
+        let mut absent_label = good.to_vec();
+        absent_label[1] = 0;
+        cases.push(absent_label);
+        let mut long = good.to_vec();
+        long[2..6].copy_from_slice(&u32::MAX.to_be_bytes());
+        cases.push(long);
+        for bad in cases {
+            assert_eq!(decode_details(&bad), None, "{bad:?}");
         }
     }
 

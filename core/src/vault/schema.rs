@@ -35,9 +35,7 @@ CREATE TABLE entries (
     uuid BLOB NOT NULL UNIQUE CHECK (length(uuid) = 16),
     fingerprint BLOB NOT NULL UNIQUE CHECK (length(fingerprint) = 32),
     key_blob BLOB NOT NULL,
-    issuer_blob BLOB,
-    login_blob BLOB,
-    label_blob BLOB NOT NULL,
+    details_blob BLOB NOT NULL,
     created_at INTEGER NOT NULL,
     key_changed_at INTEGER NOT NULL,
     exported_at INTEGER,
@@ -76,9 +74,7 @@ CREATE TABLE entries (
     uuid BLOB NOT NULL UNIQUE CHECK (length(uuid) = 16),
     fingerprint BLOB NOT NULL UNIQUE CHECK (length(fingerprint) = 32),
     key_blob BLOB NOT NULL,
-    issuer_blob BLOB,
-    login_blob BLOB,
-    label_blob BLOB NOT NULL,
+    details_blob BLOB NOT NULL,
     created_at INTEGER NOT NULL,
     key_changed_at INTEGER NOT NULL,
     exported_at INTEGER
@@ -258,7 +254,7 @@ mod tests {
             .unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.execute(
-            "INSERT INTO entries (uuid, fingerprint, key_blob, label_blob, created_at, key_changed_at)
+            "INSERT INTO entries (uuid, fingerprint, key_blob, details_blob, created_at, key_changed_at)
              VALUES (?1, ?2, x'01', x'02', 10, 10)",
             (vec![1u8; 16], vec![2u8; 32]),
         )
@@ -266,12 +262,12 @@ mod tests {
         conn.execute("INSERT INTO entry_systems VALUES (1, 'trf4')", [])
             .unwrap();
         upgrade(&mut conn).unwrap();
-        let (label, deleted): (Vec<u8>, Option<i64>) = conn
-            .query_row("SELECT label_blob, deleted_at FROM entries", [], |r| {
+        let (details, deleted): (Vec<u8>, Option<i64>) = conn
+            .query_row("SELECT details_blob, deleted_at FROM entries", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .unwrap();
-        assert_eq!((label, deleted), (vec![2], None));
+        assert_eq!((details, deleted), (vec![2], None));
         let system: String = conn
             .query_row("SELECT system FROM entry_systems", [], |r| r.get(0))
             .unwrap();

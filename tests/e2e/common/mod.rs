@@ -77,3 +77,54 @@ pub fn fixture(name: &str) -> PathBuf {
         .join("../tests/fixtures")
         .join(name)
 }
+
+/// A fresh folder for one test's vault, removed afterwards.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> Self {
+        let unique = format!(
+            "a2f-e2e-{name}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        );
+        let dir = std::env::temp_dir().join(unique);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub const PASSPHRASE: &str = "e2e passphrase";
+
+/// Runs a command against `vault`, unlocked by the passphrase in the environment.
+pub fn in_vault(vault: &Path, args: &[&str]) -> Run {
+    run_env(
+        args,
+        &[
+            ("EPROC_A2F_VAULT", vault.to_str().unwrap()),
+            ("EPROC_A2F_PASSPHRASE", PASSPHRASE),
+        ],
+    )
+}
+
+/// A new vault with the cheapest Argon2id the vault accepts, to keep tests quick.
+pub fn init_vault(vault: &Path) {
+    let r = in_vault(
+        vault,
+        &["init", "--kdf-memory-mib", "19", "--kdf-iterations", "2"],
+    );
+    assert_eq!(r.status, 0, "init: {}", r.stderr);
+}
