@@ -5,6 +5,7 @@ import br.app.a2feproc.core.OtpAlgorithm
 import br.app.a2feproc.core.OtpType
 import br.app.a2feproc.core.parseImport
 import br.app.a2feproc.core.previewCode
+import java.io.File
 import kotlin.test.Test
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
@@ -53,6 +54,25 @@ class ImportTest {
         assertEquals(7.toULong(), p.counter)
         assertEquals(listOf("short_key", "trailing_text_ignored"), p.warnings.map { it.code })
         assertTrue(p.warnings.all { it.message.isNotBlank() })
+    }
+
+    @Test
+    fun googleTransferGivesEveryAccountWithItsCodes() {
+        // scripts/kotlin-tests passes the shared fixtures folder.
+        val fixtures = System.getProperty("eproc.fixtures") ?: error("set -Deproc.fixtures=DIR")
+        val text = File(fixtures, "google-migration-1-of-2.txt").readText()
+        val previews = parseImport(text)
+        assertEquals(listOf("eproc TRF4", "TJRS", null), previews.map { it.issuer })
+        assertEquals(listOf("12345678900", "joao@adv.br", "hotp-test"), previews.map { it.account })
+        assertEquals(listOf(OtpType.TOTP, OtpType.TOTP, OtpType.HOTP), previews.map { it.kind })
+        assertEquals(listOf(OtpAlgorithm.SHA1, OtpAlgorithm.SHA256, OtpAlgorithm.SHA1), previews.map { it.algorithm })
+        assertEquals(7.toULong(), previews[2].counter)
+        assertEquals(listOf("tjrs-1g", "tjrs-2g"), previews[1].suggestedSystems)
+
+        // The RFC seeds at t = 59: codes in the same order as the previews.
+        val codes = previewCode(text, 59)
+        assertEquals(listOf("287082", "46119246", "162583"), codes.map { it.code })
+        assertEquals(listOf(1.toUInt(), 1.toUInt(), null), codes.map { it.validFor })
     }
 
     @Test
