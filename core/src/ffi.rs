@@ -468,21 +468,30 @@ mod tests {
 
     #[test]
     fn every_kind_has_its_variant() {
-        // Only invalid-input codes exist yet; the mapping must still send each kind to
-        // its own variant, which the vault's codes will rely on.
-        let e = Error::UnknownSystem { id: "x".into() };
-        let mapped = A2fError::from_core(&e, Lang::En);
-        assert_eq!(
-            mapped,
-            A2fError::InvalidInput {
-                code: "unknown_system".into(),
-                detail: e.message(Lang::En),
-            }
-        );
-        assert_eq!(
-            A2fError::from_core(&e, Lang::Pt).to_string(),
-            format!("unknown_system: {}", e.message(Lang::Pt))
-        );
+        let cases = [
+            (Error::UnknownSystem { id: "x".into() }, "InvalidInput"),
+            (Error::WrongPassphrase, "Auth"),
+            (Error::VaultDamaged, "Damaged"),
+            (Error::EntryNotFound, "NotFound"),
+            (Error::Internal, "Internal"),
+        ];
+        for (error, family) in cases {
+            let mapped = A2fError::from_core(&error, Lang::En);
+            let (variant, code, detail) = match &mapped {
+                A2fError::InvalidInput { code, detail } => ("InvalidInput", code, detail),
+                A2fError::Auth { code, detail } => ("Auth", code, detail),
+                A2fError::Damaged { code, detail } => ("Damaged", code, detail),
+                A2fError::NotFound { code, detail } => ("NotFound", code, detail),
+                A2fError::Internal { code, detail } => ("Internal", code, detail),
+            };
+            assert_eq!(variant, family, "{}", error.code());
+            assert_eq!(code, error.code().as_str());
+            assert_eq!(*detail, error.message(Lang::En));
+            assert_eq!(
+                A2fError::from_core(&error, Lang::Pt).to_string(),
+                format!("{}: {}", error.code(), error.message(Lang::Pt))
+            );
+        }
     }
 
     #[test]
