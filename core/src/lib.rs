@@ -5,6 +5,7 @@
 pub mod aegis;
 pub mod catalog;
 pub mod error;
+pub mod ffi;
 pub mod i18n;
 pub mod import;
 pub mod migration;
