@@ -90,6 +90,38 @@ impl Place<'_> {
 #[derive(Debug, PartialEq, Eq)]
 pub struct BadBlob;
 
+/// XChaCha20-Poly1305 of `plaintext` under `key` and `nonce`, binding `aad`:
+/// ciphertext ‖ tag.
+pub fn aead_seal(
+    key: &[u8; KEY_LEN],
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Result<Vec<u8>> {
+    XChaCha20Poly1305::new(key.into())
+        .encrypt(
+            &XNonce::from(*nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
+        .map_err(|_| Error::Internal)
+}
+
+/// The inverse of `aead_seal`; any change to key, nonce, aad or bytes fails.
+pub fn aead_open(
+    key: &[u8; KEY_LEN],
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    sealed: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, BadBlob> {
+    XChaCha20Poly1305::new(key.into())
+        .decrypt(&XNonce::from(*nonce), Payload { msg: sealed, aad })
+        .map(Zeroizing::new)
+        .map_err(|_| BadBlob)
+}
+
 /// Seals `plaintext` with `key` for `place`: format ‖ nonce ‖ ciphertext+tag.
 /// `extra` is bound too (a key slot binds its KDF parameters).
 pub fn seal_with(
@@ -98,18 +130,8 @@ pub fn seal_with(
     extra: &[u8],
     plaintext: &[u8],
 ) -> Result<Vec<u8>> {
-    let cipher = XChaCha20Poly1305::new(key.into());
     let nonce: [u8; NONCE_LEN] = random_bytes()?;
-    let aad = place.aad(extra);
-    let sealed = cipher
-        .encrypt(
-            &XNonce::from(nonce),
-            Payload {
-                msg: plaintext,
-                aad: &aad,
-            },
-        )
-        .map_err(|_| Error::Internal)?;
+    let sealed = aead_seal(key, &nonce, &place.aad(extra), plaintext)?;
     let mut blob = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
     blob.push(BLOB_FORMAT);
     blob.extend_from_slice(&nonce);
@@ -128,18 +150,7 @@ pub fn open_with(
     }
     let (nonce, sealed) = blob[1..].split_at(NONCE_LEN);
     let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| BadBlob)?;
-    let cipher = XChaCha20Poly1305::new(key.into());
-    let aad = place.aad(extra);
-    cipher
-        .decrypt(
-            &XNonce::from(nonce),
-            Payload {
-                msg: sealed,
-                aad: &aad,
-            },
-        )
-        .map(Zeroizing::new)
-        .map_err(|_| BadBlob)
+    aead_open(key, &nonce, &place.aad(extra), sealed)
 }
 
 /// The keys an unlocked vault works with, derived from the vault key.

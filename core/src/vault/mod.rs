@@ -2,8 +2,8 @@
 //! fields are encrypted (see `crypto`), the vault key lives only wrapped in key slots
 //! (see `slots`), and no code path deletes or recreates a vault that fails to open.
 
-mod crypto;
-mod record;
+pub(crate) mod crypto;
+pub(crate) mod record;
 mod schema;
 mod slots;
 
