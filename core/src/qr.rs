@@ -6,6 +6,7 @@
 //! are checked before anything is allocated, and the third-party decoders run behind
 //! `catch_unwind`, so bad input gives a typed error, never a panic.
 
+mod render;
 mod scan;
 
 use std::borrow::Cow;
@@ -18,6 +19,8 @@ use image::error::{ImageError, LimitErrorKind};
 use image::{DynamicImage, ImageDecoder, Limits};
 
 use crate::error::{Error, Result};
+
+pub use render::{render_png, render_svg, render_terminal};
 
 /// The largest image file read. Phone photos are 2–15 MB as JPEG and a full-resolution
 /// 50 MP photo about 25 MB; a screenshot PNG of a 4K screen under 10 MB. 50 MB leaves
