@@ -800,3 +800,38 @@ fn no_qr(
     }
     Ok((file, Vec::new()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_are_what_the_core_reads() {
+        let mut rng = Rng::new(7);
+        for _ in 0..20 {
+            let uri = eproc_uri(&mut rng);
+            let keys = eproc_a2f_core::import::parse_text(&uri).unwrap();
+            assert_eq!(keys.len(), 1);
+            assert!(keys[0].issuer.as_deref().unwrap().starts_with("eproc "));
+            assert_eq!(keys[0].key.secret.bits(), 160);
+        }
+        for accounts in [1, 4, 10] {
+            let uri = migration_uri(&mut rng, accounts);
+            let part = eproc_a2f_core::migration::parse_uri(&uri).unwrap();
+            assert_eq!(part.accounts().len(), accounts);
+            assert!(part.accounts().iter().all(Result::is_ok));
+        }
+    }
+
+    #[test]
+    fn one_seed_gives_one_corpus() {
+        let (mut a, mut b) = (Rng::new(42), Rng::new(42));
+        assert_eq!(eproc_uri(&mut a), eproc_uri(&mut b));
+        assert_eq!(migration_uri(&mut a, 3), migration_uri(&mut b, 3));
+        let (pa, pb) = (
+            page(&mut a, (640, 480), true, &[], 3),
+            page(&mut b, (640, 480), true, &[], 3),
+        );
+        assert_eq!(pa.img.data, pb.img.data);
+    }
+}

@@ -331,3 +331,25 @@ pub fn apply(h: &[f64; 9], x: f64, y: f64) -> (f64, f64) {
         (h[3] * x + h[4] * y + h[5]) / d,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn homography_maps_the_corners_and_inverts() {
+        let square = [(0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0)];
+        let quad = [(12.0, 30.0), (140.0, 10.0), (160.0, 170.0), (5.0, 120.0)];
+        let forward = homography(square, quad).unwrap();
+        let back = homography(quad, square).unwrap();
+        for (s, q) in square.iter().zip(&quad) {
+            let (x, y) = apply(&forward, s.0, s.1);
+            assert!((x - q.0).abs() < 1e-6 && (y - q.1).abs() < 1e-6);
+        }
+        let (x, y) = apply(&forward, 37.0, 81.0);
+        let (u, v) = apply(&back, x, y);
+        assert!((u - 37.0).abs() < 1e-6 && (v - 81.0).abs() < 1e-6);
+        let collinear = [(0.0, 0.0), (1.0, 1.0), (2.0, 2.0), (3.0, 3.0)];
+        assert!(homography(collinear, square).is_none());
+    }
+}
