@@ -5,6 +5,7 @@
 use std::fmt;
 
 use crate::i18n::Lang;
+use crate::qr::{FrameProblem, ImageLimit};
 use crate::vault::PlatformKeyFailure;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -61,6 +62,12 @@ pub enum Error {
     EncryptedAegisExport,
     InvalidAegisJson { problem: JsonProblem },
     UnsupportedAegisVersion { version: i64 },
+    EmptyImage,
+    UnsupportedImage,
+    ImageTooLarge { limit: ImageLimit },
+    InvalidFrame { reason: FrameProblem },
+    NoQrCode,
+    QrTextTooLong { max_bytes: usize },
 }
 
 /// Why an `otpauth` URI could not be read at all.
@@ -179,6 +186,12 @@ pub enum ErrorCode {
     EncryptedAegisExport,
     InvalidAegisJson,
     UnsupportedAegisVersion,
+    EmptyImage,
+    UnsupportedImage,
+    ImageTooLarge,
+    InvalidFrame,
+    NoQrCode,
+    QrTextTooLong,
 }
 
 /// The families of errors, which decide the CLI's exit code.
@@ -247,6 +260,12 @@ impl ErrorCode {
             ErrorCode::EncryptedAegisExport => "encrypted_aegis_export",
             ErrorCode::InvalidAegisJson => "invalid_aegis_json",
             ErrorCode::UnsupportedAegisVersion => "unsupported_aegis_version",
+            ErrorCode::EmptyImage => "empty_image",
+            ErrorCode::UnsupportedImage => "unsupported_image",
+            ErrorCode::ImageTooLarge => "image_too_large",
+            ErrorCode::InvalidFrame => "invalid_frame",
+            ErrorCode::NoQrCode => "no_qr_code",
+            ErrorCode::QrTextTooLong => "qr_text_too_long",
         }
     }
 
@@ -300,6 +319,12 @@ impl ErrorCode {
             | ErrorCode::EncryptedAegisExport
             | ErrorCode::InvalidAegisJson
             | ErrorCode::UnsupportedAegisVersion => ErrorKind::InvalidInput,
+            ErrorCode::EmptyImage
+            | ErrorCode::UnsupportedImage
+            | ErrorCode::ImageTooLarge
+            | ErrorCode::InvalidFrame
+            | ErrorCode::NoQrCode
+            | ErrorCode::QrTextTooLong => ErrorKind::InvalidInput,
         }
     }
 }
@@ -361,6 +386,12 @@ impl Error {
             Error::EncryptedAegisExport => ErrorCode::EncryptedAegisExport,
             Error::InvalidAegisJson { .. } => ErrorCode::InvalidAegisJson,
             Error::UnsupportedAegisVersion { .. } => ErrorCode::UnsupportedAegisVersion,
+            Error::EmptyImage => ErrorCode::EmptyImage,
+            Error::UnsupportedImage => ErrorCode::UnsupportedImage,
+            Error::ImageTooLarge { .. } => ErrorCode::ImageTooLarge,
+            Error::InvalidFrame { .. } => ErrorCode::InvalidFrame,
+            Error::NoQrCode => ErrorCode::NoQrCode,
+            Error::QrTextTooLong { .. } => ErrorCode::QrTextTooLong,
         }
     }
 
@@ -655,6 +686,61 @@ impl Error {
                 format!("Versão {version} do formato do Aegis não suportada: este app lê a versão 1 do arquivo e as versões 1 a 3 do conteúdo."),
                 format!("Unsupported Aegis format version {version}: this app reads file version 1 and content versions 1 to 3."),
             ),
+            Error::EmptyImage => l
+                .pick("A imagem está vazia.", "The image is empty.")
+                .into(),
+            Error::UnsupportedImage => l
+                .pick(
+                    "A imagem não pôde ser lida: só PNG e JPEG são aceitos.",
+                    "The image could not be read: only PNG and JPEG are accepted.",
+                )
+                .into(),
+            Error::ImageTooLarge { limit } => match limit {
+                ImageLimit::Bytes { max } => {
+                    let mb = max / (1024 * 1024);
+                    l.pick(
+                        format!("A imagem passa do limite de {mb} MB."),
+                        format!("The image is over the {mb} MB limit."),
+                    )
+                }
+                ImageLimit::Pixels { max } => {
+                    let mp = max / 1_000_000;
+                    l.pick(
+                        format!("A imagem passa do limite de {mp} megapixels: use uma captura de tela ou uma foto menor."),
+                        format!("The image is over the {mp}-megapixel limit: use a screenshot or a smaller photo."),
+                    )
+                }
+            },
+            Error::InvalidFrame { reason } => match reason {
+                FrameProblem::ZeroSize => l
+                    .pick(
+                        "Quadro de câmera inválido: largura ou altura zero.",
+                        "Invalid camera frame: zero width or height.",
+                    )
+                    .into(),
+                FrameProblem::StrideTooSmall => l
+                    .pick(
+                        "Quadro de câmera inválido: o passo de linha é menor que a largura.",
+                        "Invalid camera frame: the row stride is smaller than the width.",
+                    )
+                    .into(),
+                FrameProblem::BufferTooShort => l
+                    .pick(
+                        "Quadro de câmera inválido: faltam bytes para a largura, a altura e o passo de linha informados.",
+                        "Invalid camera frame: too few bytes for the given width, height and row stride.",
+                    )
+                    .into(),
+            },
+            Error::NoQrCode => l
+                .pick(
+                    "Nenhum código QR foi encontrado na imagem.",
+                    "No QR code was found in the image.",
+                )
+                .into(),
+            Error::QrTextTooLong { max_bytes } => l.pick(
+                format!("O texto passa de {max_bytes} bytes e não cabe num código QR."),
+                format!("The text is over {max_bytes} bytes and does not fit in a QR code."),
+            ),
         }
     }
 }
@@ -743,6 +829,16 @@ mod tests {
             Error::EntryNotInTrash,
             Error::DuplicateKey,
             Error::NotHotp,
+            Error::EmptyImage,
+            Error::UnsupportedImage,
+            Error::ImageTooLarge {
+                limit: ImageLimit::Bytes { max: 50 << 20 },
+            },
+            Error::InvalidFrame {
+                reason: FrameProblem::BufferTooShort,
+            },
+            Error::NoQrCode,
+            Error::QrTextTooLong { max_bytes: 2331 },
         ];
         let mut seen = std::collections::HashSet::new();
         for e in &all {

@@ -11,6 +11,7 @@ pub mod import;
 pub mod migration;
 pub mod otp;
 pub mod otpauth;
+pub mod qr;
 pub mod report;
 pub mod secret;
 pub mod uri_list;
