@@ -85,6 +85,80 @@ pub enum Command {
     Check,
     /// Store everything in URI lists, Google transfers, QR images and Aegis exports
     Import(ImportArgs),
+    /// The text of every QR code in image files (PNG, JPEG)
+    Qr(QrArgs),
+    /// The key of an entry, for an automation console
+    ExportKey(ExportKeyArgs),
+    /// Every key in plaintext, in another app's format
+    Export(ExportArgs),
+    /// An encrypted backup of every entry
+    Backup(BackupArgs),
+    /// Restore an encrypted backup into the vault (created if missing)
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeyFormat {
+    /// The key alone, as eproc shows it
+    Raw,
+    /// The key in groups of four
+    Grouped,
+    /// The otpauth URI
+    Uri,
+    /// A QR code of the URI: PNG or SVG with --out, drawn in the terminal without
+    Qr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlainFormat {
+    /// One otpauth URI per line
+    Uris,
+    /// Aegis's plain JSON export
+    Aegis,
+    /// Google Authenticator transfer: URIs, or QR images when --out ends in .png
+    Google,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportKeyArgs {
+    /// The entry id, as `list` shows it
+    #[arg(value_name = "ID", value_parser = entry_id)]
+    pub id: EntryId,
+    /// The form of the key
+    #[arg(long, value_enum, default_value_t = KeyFormat::Raw)]
+    pub format: KeyFormat,
+    /// Write to this file instead of standard output (readable by you only)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The format of the file
+    #[arg(long, value_enum)]
+    pub format: PlainFormat,
+    /// The file to write (readable by you only); it holds every key in plaintext
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file to write
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Make the vault's entries the backup's: keys the backup lacks go to the trash
+    #[arg(long)]
+    pub replace: bool,
 }
 
 /// An entry id as `list` shows it.
@@ -208,6 +282,13 @@ pub struct PassphraseArgs {
     pub new_passphrase_file: Option<PathBuf>,
     #[command(flatten)]
     pub kdf: KdfArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct QrArgs {
+    /// PNG or JPEG files; `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -75,6 +75,23 @@ fn pt(command: &str, arg: &str) -> Option<&'static str> {
             "Arquivos ou textos: listas de URIs otpauth, URIs ou QR de transferência do Google, JSON do Aegis; `-` lê a entrada padrão"
         }
         ("import", "dry_run") => "Mostra o relatório sem guardar nada",
+        ("qr", "") => "O texto de cada código QR em arquivos de imagem (PNG, JPEG)",
+        ("qr", "files") => "Arquivos PNG ou JPEG; `-` lê a entrada padrão",
+        ("export-key", "") => "A chave de uma entrada, para um console de automação",
+        ("export-key", "format") => "A forma da chave",
+        ("export-key", "out") => "Grava neste arquivo em vez da saída padrão (legível só por você)",
+        ("export", "") => "Todas as chaves em texto claro, no formato de outro aplicativo",
+        ("export", "format") => "O formato do arquivo",
+        ("export", "out") => {
+            "O arquivo a gravar (legível só por você); ele contém todas as chaves em texto claro"
+        }
+        ("backup", "") => "Um backup criptografado de todas as entradas",
+        ("backup", "out") => "O arquivo de backup a gravar",
+        ("restore", "") => "Restaura um backup criptografado no cofre (criado se não existir)",
+        ("restore", "file") => "O arquivo de backup",
+        ("restore", "replace") => {
+            "Faz das entradas do cofre as do backup: chaves que o backup não tem vão para a lixeira"
+        }
         _ => return None,
     })
 }

@@ -3,9 +3,10 @@
 use std::io::Read;
 use std::path::Path;
 
+use eproc_a2f_core::i18n::Lang;
 use eproc_a2f_core::import::{self, ParsedKey};
-use eproc_a2f_core::report::Report;
-use eproc_a2f_core::{Error, otpauth};
+use eproc_a2f_core::otpauth;
+use eproc_a2f_core::report::{Locator, Report};
 use zeroize::Zeroizing;
 
 use crate::output::CliError;
@@ -73,38 +74,30 @@ fn looks_like_path(arg: &str) -> bool {
     arg.contains(['/', '\\', '.']) && !arg.contains("://")
 }
 
-/// Reads one INPUT into the keys it holds, or the error that stops it, named by its
-/// source.
-pub fn keys(arg: &str, position: usize) -> Result<(String, Vec<ParsedKey>), (String, CliError)> {
-    let input = read(arg, position).map_err(|e| (format!("arg:{position}"), e))?;
-    let text = std::str::from_utf8(&input.bytes).map_err(|_| {
-        (
-            input.source.clone(),
-            CliError::Core(Error::UnrecognizedInput),
-        )
-    })?;
-    let keys = import::parse_text(text).map_err(|e| (input.source.clone(), e.into()))?;
-    Ok((input.source, keys))
+/// Names an item in a report: the input, and where in it (in English, so that scripts
+/// can match it whatever the language).
+pub fn item_source(source: &str, locator: &Locator) -> String {
+    match locator.describe(Lang::En) {
+        Some(place) => format!("{source}: {place}"),
+        None => source.to_owned(),
+    }
 }
 
-/// Reads an INPUT that must hold exactly one key.
+/// Reads one INPUT item by item: every key it holds (in a QR image, a URI list, a
+/// Google transfer, an Aegis export, a URI or a typed key), read or not, with where it
+/// was.
+pub fn report(arg: &str, position: usize) -> Result<(String, Report), (String, CliError)> {
+    let input = read(arg, position).map_err(|e| (format!("arg:{position}"), e))?;
+    let report = import::read_bytes(&input.bytes).map_err(|e| (input.source.clone(), e.into()))?;
+    Ok((input.source, report))
+}
+
+/// Reads an INPUT that must hold exactly one key, and read it whole.
 pub fn one_key(arg: &str) -> Result<ParsedKey, CliError> {
-    let (_, mut keys) = keys(arg, 1).map_err(|(_, e)| e)?;
+    let (_, report) = report(arg, 1).map_err(|(_, e)| e)?;
+    let mut keys = report.into_keys()?;
     if keys.len() != 1 {
         return Err(CliError::NotOneKey { found: keys.len() });
     }
     Ok(keys.remove(0))
-}
-
-/// Reads one INPUT item by item: every key it holds, read or not, with where it was.
-pub fn report(arg: &str, position: usize) -> Result<(String, Report), (String, CliError)> {
-    let input = read(arg, position).map_err(|e| (format!("arg:{position}"), e))?;
-    let text = std::str::from_utf8(&input.bytes).map_err(|_| {
-        (
-            input.source.clone(),
-            CliError::Core(Error::UnrecognizedInput),
-        )
-    })?;
-    let report = import::read_text(text).map_err(|e| (input.source.clone(), e.into()))?;
-    Ok((input.source, report))
 }

@@ -47,6 +47,11 @@ fn main() -> ExitCode {
         Command::Passphrase(a) => commands::entries::passphrase(&cli.global, &out, a),
         Command::Check => commands::entries::check(&cli.global, &out),
         Command::Import(a) => commands::import::run(&cli.global, &out, a),
+        Command::Qr(a) => commands::qr::run(&out, a),
+        Command::ExportKey(a) => commands::transfer::export_key(&cli.global, &out, a),
+        Command::Export(a) => commands::transfer::export(&cli.global, &out, a),
+        Command::Backup(a) => commands::transfer::backup(&cli.global, &out, a),
+        Command::Restore(a) => commands::transfer::restore(&cli.global, &out, a),
     };
     let exit = result.unwrap_or_else(|e| out.fail(&e));
     ExitCode::from(exit as u8)

@@ -108,3 +108,18 @@ pub fn unlocked(global: &Global, out: &Out) -> Result<Vault, CliError> {
     vault.unlock_with_passphrase(&pass)?;
     Ok(vault)
 }
+
+/// Creates the vault's folder if needed, readable by its owner only.
+pub fn create_parent(path: &Path) -> Result<(), CliError> {
+    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| CliError::CreateDir {
+        path: dir.display().to_string(),
+        reason: e.kind(),
+    })
+}

@@ -68,6 +68,10 @@ pub enum Error {
     InvalidFrame { reason: FrameProblem },
     NoQrCode,
     QrTextTooLong { max_bytes: usize },
+    NotABackup,
+    BackupDamaged,
+    BackupTooNew,
+    BackupVerifyFailed,
 }
 
 /// Why an `otpauth` URI could not be read at all.
@@ -192,6 +196,10 @@ pub enum ErrorCode {
     InvalidFrame,
     NoQrCode,
     QrTextTooLong,
+    NotABackup,
+    BackupDamaged,
+    BackupTooNew,
+    BackupVerifyFailed,
 }
 
 /// The families of errors, which decide the CLI's exit code.
@@ -231,6 +239,10 @@ impl ErrorCode {
             ErrorCode::UnsupportedAlgorithm => "unsupported_algorithm",
             ErrorCode::TimeOutOfRange => "time_out_of_range",
             ErrorCode::UnknownSystem => "unknown_system",
+            ErrorCode::NotABackup => "not_a_backup",
+            ErrorCode::BackupDamaged => "backup_damaged",
+            ErrorCode::BackupTooNew => "backup_too_new",
+            ErrorCode::BackupVerifyFailed => "backup_verify_failed",
             ErrorCode::Internal => "internal",
             ErrorCode::RandomUnavailable => "random_unavailable",
             ErrorCode::Storage => "storage_error",
@@ -325,6 +337,10 @@ impl ErrorCode {
             | ErrorCode::InvalidFrame
             | ErrorCode::NoQrCode
             | ErrorCode::QrTextTooLong => ErrorKind::InvalidInput,
+            ErrorCode::NotABackup => ErrorKind::InvalidInput,
+            ErrorCode::BackupDamaged => ErrorKind::Damaged,
+            ErrorCode::BackupTooNew => ErrorKind::Damaged,
+            ErrorCode::BackupVerifyFailed => ErrorKind::Internal,
         }
     }
 }
@@ -357,6 +373,10 @@ impl Error {
             Error::UnsupportedAlgorithm { .. } => ErrorCode::UnsupportedAlgorithm,
             Error::TimeOutOfRange => ErrorCode::TimeOutOfRange,
             Error::UnknownSystem { .. } => ErrorCode::UnknownSystem,
+            Error::NotABackup => ErrorCode::NotABackup,
+            Error::BackupDamaged => ErrorCode::BackupDamaged,
+            Error::BackupTooNew => ErrorCode::BackupTooNew,
+            Error::BackupVerifyFailed => ErrorCode::BackupVerifyFailed,
             Error::Internal => ErrorCode::Internal,
             Error::RandomUnavailable => ErrorCode::RandomUnavailable,
             Error::Storage { .. } => ErrorCode::Storage,
@@ -577,6 +597,10 @@ impl Error {
                     )
                     .into(),
             },
+            Error::NotABackup => l.pick("O arquivo não é um backup do A2F eproc.".into(), "The file is not an A2F eproc backup.".into()),
+            Error::BackupDamaged => l.pick("O backup está danificado ou incompleto; nada foi alterado.".into(), "The backup is damaged or incomplete; nothing was changed.".into()),
+            Error::BackupTooNew => l.pick("O backup é de uma versão mais nova do A2F eproc; atualize o aplicativo.".into(), "The backup is from a newer version of A2F eproc; update the app.".into()),
+            Error::BackupVerifyFailed => l.pick("O backup gravado não confere com o cofre; não confie nele e tente de novo.".into(), "The written backup does not match the vault; do not rely on it and try again.".into()),
             Error::UnknownSystem { id } => {
                 let id = printable(id);
                 l.pick(

@@ -4,14 +4,16 @@
 
 use std::fmt;
 
+use zeroize::Zeroizing;
+
 use crate::catalog::{self, SystemId};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::otp::{OtpKey, OtpParams};
 use crate::otpauth;
-use crate::report::Report;
+use crate::report::{Item, Locator, Report};
 use crate::secret::{self, Secret};
-use crate::{aegis, migration, uri_list};
+use crate::{aegis, migration, qr, uri_list};
 
 /// The largest text taken as one input. A Google transfer QR holds under 3 KB; a list
 /// of a thousand URIs about 100 KB.
@@ -170,6 +172,56 @@ pub fn read_text(text: &str) -> Result<Report> {
     }
 }
 
+/// Whether bytes are a PNG or a JPEG file, by their signature.
+pub fn is_image(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+}
+
+/// Reads a file's bytes item by item: a PNG or JPEG image by its QR codes, anything
+/// else as text (see [`read_text`]).
+pub fn read_bytes(bytes: &[u8]) -> Result<Report> {
+    if is_image(bytes) {
+        return read_qr_texts(qr::decode_image(bytes)?);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::UnrecognizedInput)?;
+    read_text(text)
+}
+
+/// Reads a camera frame's luma plane (see [`qr::decode_luma`]) by its QR codes.
+pub fn read_frame(width: u32, height: u32, row_stride: u32, bytes: &[u8]) -> Result<Report> {
+    read_qr_texts(qr::decode_luma(width, height, row_stride, bytes)?)
+}
+
+/// Reads the texts of the QR codes of one picture. A code whose text is not a key is an
+/// item in error: the others in the picture still count.
+fn read_qr_texts(texts: Vec<String>) -> Result<Report> {
+    let texts: Vec<Zeroizing<String>> = texts.into_iter().map(Zeroizing::new).collect();
+    let several = texts.len() > 1;
+    let mut report = Report::default();
+    for (index, text) in texts.iter().enumerate() {
+        let here = |locator: Locator| match locator {
+            Locator::Whole if several => Locator::QrCode { index },
+            other => other,
+        };
+        match read_text(text) {
+            Ok(found) => {
+                report
+                    .items
+                    .extend(found.items.into_iter().map(|item| Item {
+                        locator: here(item.locator),
+                        outcome: item.outcome,
+                    }));
+                report.transfers.extend(found.transfers);
+            }
+            Err(error) => report.items.push(Item {
+                locator: here(Locator::Whole),
+                outcome: Err(error),
+            }),
+        }
+    }
+    Ok(report)
+}
+
 /// The inputs that hold several keys: a URI list (its lines counted in `text` as given),
 /// or a Google transfer URI (its first line, when more follow). `None` for anything else.
 fn read_several(text: &str) -> Result<Option<Report>> {
@@ -320,6 +372,42 @@ mod tests {
                 .suggested_systems()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn images_are_read_by_their_qr_codes() {
+        let uri = "otpauth://totp/eproc%20TRF4:adv?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=eproc%20TRF4";
+        let png = qr::render_png(uri).unwrap();
+        assert!(is_image(&png));
+        let report = read_bytes(&png).unwrap();
+        assert_eq!(report.items.len(), 1);
+        assert_eq!(report.items[0].locator, Locator::Whole);
+        let key = report.items[0].outcome.as_ref().unwrap();
+        assert_eq!(key.issuer.as_deref(), Some("eproc TRF4"));
+
+        let not_a_key = qr::render_png("https://eproc.trf4.jus.br/").unwrap();
+        let report = read_bytes(&not_a_key).unwrap();
+        assert_eq!(
+            report.items[0]
+                .outcome
+                .as_ref()
+                .unwrap_err()
+                .code()
+                .as_str(),
+            "unsupported_scheme"
+        );
+        assert_eq!(
+            read_bytes(b"\x89PNG\r\n\x1a\ngarbage")
+                .unwrap_err()
+                .code()
+                .as_str(),
+            "unsupported_image"
+        );
+        assert_eq!(
+            read_bytes(&[0xff, 0xfe, 0x00]).unwrap_err().code().as_str(),
+            "unrecognized_input"
+        );
+        assert_eq!(read_bytes(uri.as_bytes()).unwrap().items.len(), 1);
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! One module per capability. Domain modules know nothing of FFI, CLI or screens.
 
 pub mod aegis;
+pub mod backup;
 pub mod catalog;
 pub mod error;
+pub mod export;
 pub mod ffi;
 pub mod i18n;
 pub mod import;

@@ -19,6 +19,8 @@ pub enum Locator {
     Line { line: usize },
     /// An entry of an Aegis export.
     Entry { index: usize },
+    /// One of several QR codes in an image, in the order they were found.
+    QrCode { index: usize },
     /// An account of a Google Authenticator transfer QR: which QR of how many, and
     /// the line it was on when it came in a text list.
     Account {
@@ -40,6 +42,10 @@ impl Locator {
             Locator::Entry { index } => {
                 let n = index + 1;
                 Some(lang.pick(format!("entrada {n}"), format!("entry {n}")))
+            }
+            Locator::QrCode { index } => {
+                let n = index + 1;
+                Some(lang.pick(format!("código QR {n}"), format!("QR code {n}")))
             }
             Locator::Account {
                 line,

@@ -61,11 +61,19 @@ pub fn run(out: &Out, args: &DecodeArgs) -> Result<Exit, CliError> {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     for (i, arg) in args.inputs.iter().enumerate() {
-        match inputs::keys(arg, i + 1) {
-            Ok((source, keys)) => found.extend(keys.into_iter().map(|key| Found {
-                source: source.clone(),
-                key,
-            })),
+        match inputs::report(arg, i + 1) {
+            Ok((source, report)) => {
+                for item in report.items {
+                    let here = inputs::item_source(&source, &item.locator);
+                    match item.outcome {
+                        Ok(key) => found.push(Found { source: here, key }),
+                        Err(err) => errors.push(SourcedError {
+                            source: here,
+                            error: ErrorJson::new(&err.into(), out.lang),
+                        }),
+                    }
+                }
+            }
             Err((source, err)) => errors.push(SourcedError {
                 source,
                 error: ErrorJson::new(&err, out.lang),

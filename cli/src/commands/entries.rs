@@ -17,12 +17,7 @@ use crate::session::{self, NEW_PASSPHRASE_ENV, Prompt, Source};
 pub fn init(global: &Global, out: &Out, args: &InitArgs) -> Result<Exit, CliError> {
     let path = session::vault_path(global)?;
     let kdf = session::kdf(&args.kdf)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| CliError::CreateDir {
-            path: dir.display().to_string(),
-            reason: e.kind(),
-        })?;
-    }
+    session::create_parent(&path)?;
     if path.exists() {
         return Err(eproc_a2f_core::Error::VaultExists.into());
     }

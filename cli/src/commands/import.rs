@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use eproc_a2f_core::i18n::Lang;
-use eproc_a2f_core::report::{Locator, TransferProgress};
+use eproc_a2f_core::report::TransferProgress;
 use eproc_a2f_core::vault::{Commit, NewEntry};
 
 use crate::args::{Global, ImportArgs};
@@ -12,15 +11,6 @@ use crate::commands::report::{Report, Transfer};
 use crate::inputs;
 use crate::output::{CliError, Exit, Out};
 use crate::session;
-
-/// Names an item in the report: the input, and where in it (in English, so that
-/// scripts can match it whatever the language).
-pub fn item_source(source: &str, locator: &Locator) -> String {
-    match locator.describe(Lang::En) {
-        Some(place) => format!("{source}: {place}"),
-        None => source.to_owned(),
-    }
-}
 
 pub fn run(global: &Global, out: &Out, args: &ImportArgs) -> Result<Exit, CliError> {
     let mut vault = session::unlocked(global, out)?;
@@ -56,7 +46,7 @@ pub fn run(global: &Global, out: &Out, args: &ImportArgs) -> Result<Exit, CliErr
         let mut sources = Vec::new();
         let mut entries = Vec::new();
         for item in items.items {
-            let here = item_source(&source, &item.locator);
+            let here = inputs::item_source(&source, &item.locator);
             match item.outcome {
                 Ok(key) => {
                     let systems = key.suggested_systems();

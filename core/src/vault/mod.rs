@@ -181,6 +181,42 @@ pub struct SystemStatus {
     pub exported: bool,
 }
 
+/// An entry whole, key included, for backups and plaintext exports. Leaves the vault
+/// only on an explicit export.
+pub struct FullEntry {
+    /// The entry's immutable UUID, kept across backup and restore.
+    pub uuid: [u8; 16],
+    pub key: OtpKey,
+    pub label: String,
+    pub issuer: Option<String>,
+    pub login: Option<String>,
+    pub systems: Vec<SystemId>,
+    pub created_at: i64,
+    pub key_changed_at: i64,
+    pub exported_at: Option<i64>,
+    pub deleted_at: Option<i64>,
+}
+
+impl std::fmt::Debug for FullEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FullEntry")
+            .field("key", &self.key)
+            .field("issuer", &self.issuer)
+            .field("systems", &self.systems)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a restore meets the entries already in the vault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RestoreMode {
+    /// Adds what the vault lacks; keeps everything it has as it is.
+    Merge,
+    /// The vault's live entries become the backup's: a key in both takes the backup's
+    /// version, and a live key the backup lacks goes to the trash, where nothing is lost.
+    Replace,
+}
+
 /// What `verify` found: the file is sound; these entries (live or trashed) are not.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Verified {
@@ -319,6 +355,15 @@ impl Vault {
         };
         let temp = temp_path(path)?;
         let built = (|| -> Result<()> {
+            // Created here, owner-only, before SQLite opens it: SQLite gives its WAL and
+            // shared-memory files the same permissions.
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            options.open(&temp).map_err(|_| Error::Storage {
+                reason: StorageProblem::Io,
+            })?;
             let mut conn = Connection::open(&temp).map_err(storage_error)?;
             configure(&conn)?;
             conn.pragma_update(None, "journal_mode", "WAL")
@@ -1069,6 +1114,166 @@ impl Vault {
         Ok(key.view(UnixTime::new(0)?))
     }
 
+    /// Every entry, live and trashed, with its key: for backups and plaintext exports.
+    /// Entries that cannot be read are returned apart, so the caller can say so.
+    pub fn full_entries(&self) -> Result<(Vec<(EntryId, FullEntry)>, Vec<EntryId>)> {
+        let fields = self.fields()?;
+        let systems = self.systems_by_entry()?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(concat!(
+                "SELECT ",
+                row_columns!(),
+                " FROM entries ORDER BY id"
+            ))
+            .map_err(storage_error)?;
+        let rows = stmt.query_map([], Row::read).map_err(storage_error)?;
+        let (mut whole, mut damaged) = (Vec::new(), Vec::new());
+        for row in rows {
+            let row = row.map_err(storage_error)?;
+            let id = EntryId::new(row.id).ok_or(Error::VaultDamaged)?;
+            match (row.details(fields), to_uuid(row.uuid.clone())) {
+                (Ok((details, key)), Ok(uuid)) => whole.push((
+                    id,
+                    FullEntry {
+                        uuid,
+                        key,
+                        label: details.label,
+                        issuer: details.issuer,
+                        login: details.login,
+                        systems: systems.get(&id).cloned().unwrap_or_default(),
+                        created_at: row.created_at,
+                        key_changed_at: row.key_changed_at,
+                        exported_at: row.exported_at,
+                        deleted_at: row.deleted_at,
+                    },
+                )),
+                _ => damaged.push(id),
+            }
+        }
+        Ok((whole, damaged))
+    }
+
+    /// Puts backed-up entries into the vault in one transaction, keeping their UUIDs,
+    /// times and trash state. A key already stored is reported, not stored twice.
+    pub fn restore_entries(
+        &mut self,
+        entries: Vec<FullEntry>,
+        mode: RestoreMode,
+    ) -> Result<Vec<Added>> {
+        let Some(unlocked) = self.unlocked.as_ref() else {
+            return Err(Error::Locked);
+        };
+        let fields = &unlocked.fields;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(storage_error)?;
+        let restored: Vec<[u8; 32]> = entries
+            .iter()
+            .map(|e| fields.fingerprint(e.key.secret.expose()))
+            .collect();
+        if mode == RestoreMode::Replace {
+            let live: Vec<(i64, Vec<u8>)> = tx
+                .prepare("SELECT id, fingerprint FROM entries WHERE deleted_at IS NULL")
+                .and_then(|mut stmt| {
+                    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .map_err(storage_error)?;
+            let now = now()?;
+            for (id, fingerprint) in live {
+                if !restored.iter().any(|f| f.as_slice() == fingerprint) {
+                    tx.execute(
+                        "UPDATE entries SET deleted_at = ?1 WHERE id = ?2",
+                        params![now, id],
+                    )
+                    .map_err(storage_error)?;
+                }
+            }
+        }
+        let mut outcomes = Vec::with_capacity(entries.len());
+        for (entry, fingerprint) in entries.into_iter().zip(restored) {
+            let existing: Option<(i64, Option<i64>)> = tx
+                .query_row(
+                    "SELECT id, deleted_at FROM entries WHERE fingerprint = ?1",
+                    [fingerprint.to_vec()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(storage_error)?;
+            let details = Details {
+                label: entry.label,
+                issuer: entry.issuer,
+                login: entry.login,
+            };
+            if let Some((id, deleted_at)) = existing {
+                let id = EntryId::new(id).ok_or(Error::VaultDamaged)?;
+                if mode == RestoreMode::Replace {
+                    // The backup wins: the entry keeps its id and UUID, and takes the
+                    // backup's parameters, names, systems and times.
+                    let uuid: Vec<u8> = tx
+                        .query_row("SELECT uuid FROM entries WHERE id = ?1", [id.0], |r| {
+                            r.get(0)
+                        })
+                        .map_err(storage_error)?;
+                    let uuid = to_uuid(uuid)?;
+                    tx.execute(
+                        "UPDATE entries SET key_blob = ?1, details_blob = ?2, created_at = ?3, key_changed_at = ?4,
+                         exported_at = ?5, deleted_at = ?6 WHERE id = ?7",
+                        params![
+                            fields.seal(entry_place("key", &uuid), &record::encode(&entry.key))?,
+                            seal_details(fields, &uuid, &details)?,
+                            entry.created_at,
+                            entry.key_changed_at,
+                            entry.exported_at,
+                            entry.deleted_at,
+                            id.0
+                        ],
+                    )
+                    .map_err(storage_error)?;
+                    tx.execute("DELETE FROM entry_systems WHERE entry_id = ?1", [id.0])
+                        .map_err(storage_error)?;
+                    insert_systems(&tx, id, &entry.systems)?;
+                }
+                outcomes.push(Added::Duplicate {
+                    id,
+                    in_trash: deleted_at.is_some(),
+                });
+                continue;
+            }
+            // A UUID taken by another key (a backup of another vault) gets a new one.
+            let taken: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM entries WHERE uuid = ?1)",
+                    [entry.uuid.to_vec()],
+                    |r| r.get(0),
+                )
+                .map_err(storage_error)?;
+            let uuid = if taken { uuid_v4()? } else { entry.uuid };
+            tx.execute(
+                "INSERT INTO entries (uuid, fingerprint, key_blob, details_blob, created_at, key_changed_at, exported_at, deleted_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    uuid.to_vec(),
+                    fingerprint.to_vec(),
+                    fields.seal(entry_place("key", &uuid), &record::encode(&entry.key))?,
+                    seal_details(fields, &uuid, &details)?,
+                    entry.created_at,
+                    entry.key_changed_at,
+                    entry.exported_at,
+                    entry.deleted_at
+                ],
+            )
+            .map_err(storage_error)?;
+            let id = EntryId::new(tx.last_insert_rowid()).ok_or(Error::Internal)?;
+            insert_systems(&tx, id, &entry.systems)?;
+            outcomes.push(Added::New(id));
+        }
+        tx.commit().map_err(storage_error)?;
+        Ok(outcomes)
+    }
+
     /// Checks the whole file: SQLite's integrity check, then every entry's blobs.
     /// Reads only.
     pub fn verify(&self) -> Result<Verified> {
@@ -1344,4 +1549,4 @@ fn remove_temp(temp: &Path) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

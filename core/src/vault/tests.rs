@@ -7,18 +7,18 @@ use crate::secret::Secret;
 
 const PASS: &str = "correct horse battery staple";
 
-pub(super) fn pass(text: &str) -> Passphrase {
+pub(crate) fn pass(text: &str) -> Passphrase {
     Passphrase::new(Zeroizing::new(text.to_owned())).unwrap()
 }
 
 /// A software stand-in for the phone's keystore: wraps under its own key.
-pub(super) struct SoftKeystore {
+pub(crate) struct SoftKeystore {
     key: [u8; 32],
     uuid: [u8; 16],
 }
 
 impl SoftKeystore {
-    pub(super) fn new() -> Self {
+    pub(crate) fn new() -> Self {
         SoftKeystore {
             key: crypto::random_bytes().unwrap(),
             uuid: [9; 16],
@@ -67,10 +67,10 @@ impl KeyWrapper for LyingKeystore {
     }
 }
 
-pub(super) struct Dir(PathBuf);
+pub(crate) struct Dir(PathBuf);
 
 impl Dir {
-    pub(super) fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let hex: String = crypto::random_bytes::<8>()
             .unwrap()
             .iter()
@@ -80,7 +80,7 @@ impl Dir {
         std::fs::create_dir_all(&dir).unwrap();
         Dir(dir)
     }
-    pub(super) fn vault(&self) -> PathBuf {
+    pub(crate) fn vault(&self) -> PathBuf {
         self.0.join("vault.db")
     }
 }
@@ -91,7 +91,7 @@ impl Drop for Dir {
     }
 }
 
-pub(super) fn new_vault(dir: &Dir) -> Vault {
+pub(crate) fn new_vault(dir: &Dir) -> Vault {
     Vault::create(
         &dir.vault(),
         FirstSlot::Passphrase(&pass(PASS), KdfParams::FLOOR),
@@ -136,6 +136,15 @@ fn create_unlock_and_reopen() {
     let mut v = new_vault(&dir);
     assert!(v.is_unlocked());
     let id = added(v.add(entry(1, &["trf4"])).unwrap());
+    #[cfg(unix)]
+    for name in ["vault.db", "vault.db-wal"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.0.join(name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name} is readable by others");
+    }
     drop(v);
 
     let mut v = Vault::open(&dir.vault()).unwrap();

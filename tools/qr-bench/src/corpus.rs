@@ -447,6 +447,56 @@ fn page(rng: &mut Rng, (w, h): (usize, usize), dark: bool, texts: &[String], mod
     }
 }
 
+/// The project's test images, in `tests/fixtures/` and `samples/`: an eproc-style QR
+/// alone, the eproc page with it (light and dark), a phone photo of that page, and a
+/// Google Authenticator transfer screen, each with the text its QR code holds; and the
+/// page without a code.
+pub fn fixtures(dir: &Path, eproc: &str, transfer: &str) -> io::Result<Vec<(String, String)>> {
+    std::fs::create_dir_all(dir)?;
+    let mut rng = Rng::new(0x00A2_F0E9_F1C7_0001);
+    let m = modules(eproc);
+    let quiet = 4;
+    let module = 8;
+    let side = (m.side + 2 * quiet) * module;
+    let mut plain = Rgb::new(side, side, [255, 255, 255]);
+    let edge = (quiet * module) as i64;
+    draw_qr(
+        &mut plain,
+        edge,
+        edge,
+        &m,
+        module,
+        [0, 0, 0],
+        [255, 255, 255],
+    );
+    plain.save_png(&dir.join("eproc-qr.png"))?;
+    page(&mut rng, (1366, 768), false, &[eproc.to_owned()], 4)
+        .img
+        .save_png(&dir.join("eproc-screenshot.png"))?;
+    page(&mut rng, (1366, 768), true, &[eproc.to_owned()], 4)
+        .img
+        .save_png(&dir.join("eproc-screenshot-dark.png"))?;
+    let doc = page(&mut rng, (1500, 900), false, &[eproc.to_owned()], 8);
+    let mut shot = Shot::base(&mut rng, (1280, 720));
+    shot.module_px = 5.0;
+    shot.jpeg = Some(85);
+    let plane = shoot(&mut rng, &doc, 8.0, &shot);
+    let photo = save_frame(&plane, dir, "eproc-photo", Some(85))?;
+    phone_screen(&mut rng, transfer, 7)
+        .img
+        .save_png(&dir.join("google-transfer.png"))?;
+    page(&mut rng, (800, 600), false, &[], 4)
+        .img
+        .save_png(&dir.join("no-qr.png"))?;
+    Ok(vec![
+        ("eproc-qr.png".into(), eproc.into()),
+        ("eproc-screenshot.png".into(), eproc.into()),
+        ("eproc-screenshot-dark.png".into(), eproc.into()),
+        (photo, eproc.into()),
+        ("google-transfer.png".into(), transfer.into()),
+    ])
+}
+
 /// A phone screenshot (1080×2340) of an authenticator's transfer screen.
 fn phone_screen(rng: &mut Rng, text: &str, module: usize) -> Doc {
     let (w, h) = (1080usize, 2340usize);

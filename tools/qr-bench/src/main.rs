@@ -3,7 +3,10 @@
 //! ```text
 //! qr-bench generate DIR [--seed N]
 //! qr-bench measure DIR [--decoders ours,zbar,rxing,rqrr] [--only CATEGORY,…] [--failures]
+//! qr-bench fixtures DIR EPROC_URI_FILE TRANSFER_URI_FILE
 //! ```
+//!
+//! `fixtures` draws the test images the repository keeps in `tests/fixtures/`.
 //!
 //! `scripts/qr-bench` runs both, ours against zbar; `docs/qr.md` has the numbers.
 
@@ -20,7 +23,7 @@ use measure::Decoder;
 /// The corpus the numbers in docs/qr.md were measured on.
 const DEFAULT_SEED: u64 = 0x00A2_F0E9_50C0_0001;
 
-const USAGE: &str = "usage: qr-bench generate DIR [--seed N]\n       qr-bench measure DIR [--decoders ours,zbar,rxing,rqrr] [--only CATEGORY,…] [--failures]";
+const USAGE: &str = "usage: qr-bench generate DIR [--seed N]\n       qr-bench measure DIR [--decoders ours,zbar,rxing,rqrr] [--only CATEGORY,…] [--failures]\n       qr-bench fixtures DIR EPROC_URI_FILE TRANSFER_URI_FILE";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -70,6 +73,29 @@ fn run(args: Vec<String>) -> Result<(), String> {
                 }
             }
             measure::measure(&dir, &decoders, only.as_deref(), failures).map_err(|e| e.to_string())
+        }
+        "fixtures" => {
+            let [eproc, transfer] = options else {
+                return Err(USAGE.into());
+            };
+            let read = |p: &String| {
+                std::fs::read_to_string(p)
+                    .map(|t| t.trim().to_owned())
+                    .map_err(|e| format!("{p}: {e}"))
+            };
+            let written = corpus::fixtures(&dir, &read(eproc)?, &read(transfer)?)
+                .map_err(|e| e.to_string())?;
+            for (file, text) in written {
+                let found = eproc_a2f_core::qr::decode_image(
+                    &std::fs::read(dir.join(&file)).map_err(|e| e.to_string())?,
+                )
+                .map_err(|e| format!("{file}: {e}"))?;
+                if found != [text] {
+                    return Err(format!("{file} does not read back"));
+                }
+                println!("{}", dir.join(file).display());
+            }
+            Ok(())
         }
         _ => Err(USAGE.into()),
     }
