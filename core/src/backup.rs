@@ -131,8 +131,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Makes a backup of every readable entry, live and trashed, and checks it by opening
 /// it again with the passphrase and comparing every entry.
 pub fn create(vault: &Vault, passphrase: &Passphrase, kdf: KdfParams) -> Result<Created> {
-    let (entries, damaged) = vault.full_entries()?;
-    let entries: Vec<FullEntry> = entries.into_iter().map(|(_, e)| e).collect();
+    let all = vault.full_entries()?;
+    let damaged = all.damaged;
+    let entries: Vec<FullEntry> = all.entries.into_iter().map(|(_, e)| e).collect();
     let created_at = crate::otp::UnixTime::now()?.seconds() as i64;
     let bytes = seal(&entries, created_at, passphrase, kdf)?;
     verify(&bytes, passphrase, &entries)?;
@@ -160,8 +161,9 @@ pub fn write_file(
     passphrase: &Passphrase,
     kdf: KdfParams,
 ) -> Result<Written> {
-    let (entries, damaged) = vault.full_entries()?;
-    let entries: Vec<FullEntry> = entries.into_iter().map(|(_, e)| e).collect();
+    let all = vault.full_entries()?;
+    let damaged = all.damaged;
+    let entries: Vec<FullEntry> = all.entries.into_iter().map(|(_, e)| e).collect();
     let created_at = crate::otp::UnixTime::now()?.seconds() as i64;
     let bytes = seal(&entries, created_at, passphrase, kdf)?;
     write_atomically(path, &bytes)?;
@@ -424,8 +426,8 @@ mod tests {
                 },
             },
             label: format!("Entrada {seed} – ção"),
-            issuer: (seed % 2 == 0).then(|| "eproc TRF4".into()),
-            login: (seed % 3 == 0).then(|| format!("{seed:011}")),
+            issuer: seed.is_multiple_of(2).then(|| "eproc TRF4".into()),
+            login: seed.is_multiple_of(3).then(|| format!("{seed:011}")),
             systems: ["trf4", "jfpr", "tnu"][..usize::from(seed % 4).min(3)]
                 .iter()
                 .map(|s| SystemId::parse(s).unwrap())

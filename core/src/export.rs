@@ -77,8 +77,10 @@ impl std::fmt::Debug for PlainExport {
 /// Every live entry, in `format`. The issuer and login go where the format keeps the
 /// issuer and the account name.
 pub fn plaintext(vault: &Vault, format: Format) -> Result<PlainExport> {
-    let (entries, damaged) = vault.full_entries()?;
-    let (ids, keys): (Vec<EntryId>, Vec<ParsedKey>) = entries
+    let all = vault.full_entries()?;
+    let damaged = all.damaged;
+    let (ids, keys): (Vec<EntryId>, Vec<ParsedKey>) = all
+        .entries
         .into_iter()
         .filter(|(_, e)| e.deleted_at.is_none())
         .map(|(id, e)| {

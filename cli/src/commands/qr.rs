@@ -9,6 +9,9 @@ use crate::args::QrArgs;
 use crate::inputs;
 use crate::output::{CliError, ErrorJson, Exit, Out};
 
+/// The texts found in one file, or why none could be.
+type Texts = Result<Vec<Zeroizing<String>>, CliError>;
+
 #[derive(Serialize)]
 struct FileJson<'a> {
     file: &'a str,
@@ -18,7 +21,7 @@ struct FileJson<'a> {
 }
 
 pub fn run(out: &Out, args: &QrArgs) -> Result<Exit, CliError> {
-    let results: Vec<(&str, Result<Vec<Zeroizing<String>>, CliError>)> = args
+    let results: Vec<(&str, Texts)> = args
         .files
         .iter()
         .enumerate()

@@ -207,6 +207,12 @@ impl std::fmt::Debug for FullEntry {
     }
 }
 
+/// Every entry of a vault with its key, and those that could not be read.
+pub struct AllEntries {
+    pub entries: Vec<(EntryId, FullEntry)>,
+    pub damaged: Vec<EntryId>,
+}
+
 /// How a restore meets the entries already in the vault.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RestoreMode {
@@ -1116,7 +1122,7 @@ impl Vault {
 
     /// Every entry, live and trashed, with its key: for backups and plaintext exports.
     /// Entries that cannot be read are returned apart, so the caller can say so.
-    pub fn full_entries(&self) -> Result<(Vec<(EntryId, FullEntry)>, Vec<EntryId>)> {
+    pub fn full_entries(&self) -> Result<AllEntries> {
         let fields = self.fields()?;
         let systems = self.systems_by_entry()?;
         let mut stmt = self
@@ -1151,7 +1157,10 @@ impl Vault {
                 _ => damaged.push(id),
             }
         }
-        Ok((whole, damaged))
+        Ok(AllEntries {
+            entries: whole,
+            damaged,
+        })
     }
 
     /// Puts backed-up entries into the vault in one transaction, keeping their UUIDs,
