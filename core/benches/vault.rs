@@ -10,7 +10,9 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use eproc_a2f_core::otp::{OtpKey, OtpParams, UnixTime};
 use eproc_a2f_core::secret::Secret;
-use eproc_a2f_core::vault::{FirstSlot, KeyWrapper, NewEntry, PlatformKeyFailure, Vault};
+use eproc_a2f_core::vault::{
+    FirstSlot, KdfParams, KeyWrapper, NewEntry, Passphrase, PlatformKeyFailure, Vault,
+};
 use hmac::{Hmac, Mac};
 use zeroize::Zeroizing;
 
@@ -125,6 +127,21 @@ fn bench(c: &mut Criterion) {
         );
     }
     group.finish();
+
+    // The passphrase slot at the default cost: Argon2id dominates, by design.
+    let path = dir.join("passphrase.db");
+    let pass = Passphrase::new(Zeroizing::new("bench passphrase".into())).unwrap();
+    drop(Vault::create(&path, FirstSlot::Passphrase(&pass, KdfParams::DEFAULT)).unwrap());
+    let mut slow = c.benchmark_group("vault");
+    slow.sample_size(10);
+    slow.bench_function("open_unlock_passphrase", |b| {
+        b.iter(|| {
+            let mut vault = Vault::open(&path).unwrap();
+            vault.unlock_with_passphrase(&pass).unwrap();
+            black_box(vault)
+        })
+    });
+    slow.finish();
     let _ = std::fs::remove_dir_all(&dir);
 }
 
