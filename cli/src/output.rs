@@ -7,6 +7,7 @@ use std::path::Path;
 use eproc_a2f_core::i18n::Lang;
 use eproc_a2f_core::{Error, ErrorKind};
 use serde::Serialize;
+use zeroize::Zeroizing;
 
 /// Exit codes fixed by `shared/CLI.md`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -196,6 +197,34 @@ impl Out {
         writeln!(lock).map_err(|_| CliError::Output)
     }
 
+    /// Writes a document that holds keys: serialized into one wiped buffer of exactly
+    /// its size (no reallocation leaves a copy behind), then handed to the terminal in
+    /// one write, which ends in a newline and so bypasses stdout's line buffer.
+    pub fn secret_json<T: Serialize>(&self, value: &T) -> Result<(), CliError> {
+        let mut counter = Counter(0);
+        serde_json::to_writer_pretty(&mut counter, value).map_err(|_| CliError::Output)?;
+        let mut buffer = Zeroizing::new(Vec::with_capacity(counter.0 + 1));
+        serde_json::to_writer_pretty(&mut *buffer, value).map_err(|_| CliError::Output)?;
+        buffer.push(b'\n');
+        Self::write_once(&buffer)
+    }
+
+    /// Writes one line that holds a key, the same way as `secret_json`.
+    pub fn secret_line(&self, text: &str) -> Result<(), CliError> {
+        let mut line = Zeroizing::new(String::with_capacity(text.len() + 1));
+        line.push_str(text);
+        line.push('\n');
+        Self::write_once(line.as_bytes())
+    }
+
+    fn write_once(bytes: &[u8]) -> Result<(), CliError> {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        lock.flush().map_err(|_| CliError::Output)?;
+        lock.write_all(bytes).map_err(|_| CliError::Output)?;
+        lock.flush().map_err(|_| CliError::Output)
+    }
+
     pub fn line(&self, text: impl fmt::Display) -> Result<(), CliError> {
         writeln!(std::io::stdout(), "{text}").map_err(|_| CliError::Output)
     }
@@ -223,6 +252,19 @@ impl Out {
 
     pub fn t<'a>(&self, pt: &'a str, en: &'a str) -> &'a str {
         self.lang.pick(pt, en)
+    }
+}
+
+/// Counts what a serializer writes, to size its buffer exactly.
+struct Counter(usize);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

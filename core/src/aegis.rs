@@ -161,7 +161,11 @@ fn read_entry(raw: &RawValue) -> Result<ParsedKey> {
     let is_totp = match entry.kind.as_str() {
         "totp" => true,
         "hotp" => false,
-        _ => return Err(Error::UnsupportedOtpType { kind: entry.kind }),
+        _ => {
+            return Err(Error::UnsupportedOtpType {
+                kind: entry.kind.into(),
+            });
+        }
     };
     let info: RawInfo = serde_json::from_str(entry.info.get()).map_err(|_| bad_entry())?;
     let algorithm = Algorithm::parse(&info.algo)?;
@@ -399,7 +403,7 @@ mod tests {
             .iter()
             .filter_map(|i| match (&i.locator, &i.outcome) {
                 (Locator::Entry { index }, Err(Error::UnsupportedOtpType { kind })) => {
-                    Some((*index, kind.clone()))
+                    Some((*index, kind.as_str().to_owned()))
                 }
                 _ => None,
             })

@@ -17,10 +17,10 @@ pub enum Error {
     EmptyInput,
     InputTooLarge { max_bytes: usize },
     UnrecognizedInput,
-    UnsupportedScheme { scheme: String },
+    UnsupportedScheme { scheme: Quoted },
     MalformedUri { reason: UriProblem },
-    UnsupportedOtpType { kind: String },
-    DuplicateParameter { name: String },
+    UnsupportedOtpType { kind: Quoted },
+    DuplicateParameter { name: Quoted },
     MissingSecret,
     EmptySecret,
     InvalidSecretCharacter { position: usize },
@@ -30,9 +30,9 @@ pub enum Error {
     InvalidPeriod,
     InvalidCounter,
     MissingCounter,
-    UnsupportedAlgorithm { name: String },
+    UnsupportedAlgorithm { name: Quoted },
     TimeOutOfRange,
-    UnknownSystem { id: String },
+    UnknownSystem { id: Quoted },
     Internal,
     RandomUnavailable,
     Storage { reason: StorageProblem },
@@ -437,7 +437,6 @@ impl Error {
                 )
                 .into(),
             Error::UnsupportedScheme { scheme } => {
-                let scheme = printable(scheme);
                 l.pick(
                     format!("Esquema \"{scheme}:\" não suportado: esperado otpauth:// ou otpauth-migration://."),
                     format!("Unsupported scheme \"{scheme}:\": expected otpauth:// or otpauth-migration://."),
@@ -458,14 +457,12 @@ impl Error {
                     .into(),
             },
             Error::UnsupportedOtpType { kind } => {
-                let kind = printable(kind);
                 l.pick(
                     format!("Tipo \"{kind}\" não suportado: só totp e hotp."),
                     format!("Unsupported type \"{kind}\": only totp and hotp."),
                 )
             }
             Error::DuplicateParameter { name } => {
-                let name = printable(name);
                 l.pick(
                     format!("O parâmetro \"{name}\" aparece mais de uma vez."),
                     format!("The parameter \"{name}\" appears more than once."),
@@ -518,7 +515,6 @@ impl Error {
                 )
                 .into(),
             Error::UnsupportedAlgorithm { name } => {
-                let name = printable(name);
                 l.pick(
                     format!("Algoritmo \"{name}\" não suportado: só SHA1, SHA256 e SHA512."),
                     format!("Unsupported algorithm \"{name}\": only SHA1, SHA256 and SHA512."),
@@ -602,7 +598,6 @@ impl Error {
             Error::BackupTooNew => l.pick("O backup é de uma versão mais nova do A2F eproc; atualize o aplicativo.".into(), "The backup is from a newer version of A2F eproc; update the app.".into()),
             Error::BackupVerifyFailed => l.pick("O backup gravado não confere com o cofre; não confie nele e tente de novo.".into(), "The written backup does not match the vault; do not rely on it and try again.".into()),
             Error::UnknownSystem { id } => {
-                let id = printable(id);
                 l.pick(
                     format!("Sistema \"{id}\" desconhecido: veja a lista com `eproc-a2f systems`."),
                     format!("Unknown system \"{id}\": see the list with `eproc-a2f systems`."),
@@ -769,19 +764,51 @@ impl Error {
     }
 }
 
-/// A short, printable rendering of a value the user gave, for quoting in a message.
-/// Only names (schemes, types, parameters, algorithms, ids) are quoted, never keys.
-fn printable(value: &str) -> String {
-    const MAX: usize = 24;
-    let mut out: String = value
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(MAX)
-        .collect();
-    if value.chars().count() > MAX {
-        out.push('…');
+/// A value the user gave, kept only as a short printable excerpt for quoting in a
+/// message: only names (schemes, types, parameters, algorithms, ids) are quoted, all
+/// of them under 12 characters, and the cut keeps even a key pasted in their place
+/// from being repeated whole.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Quoted(String);
+
+impl Quoted {
+    const MAX: usize = 12;
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
-    out
+}
+
+impl From<&str> for Quoted {
+    fn from(value: &str) -> Self {
+        let mut out: String = value
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(Self::MAX)
+            .collect();
+        if value.chars().count() > Self::MAX {
+            out.push('…');
+        }
+        Quoted(out)
+    }
+}
+
+impl From<String> for Quoted {
+    fn from(value: String) -> Self {
+        Quoted::from(value.as_str())
+    }
+}
+
+impl fmt::Display for Quoted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Quoted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
 }
 
 impl fmt::Display for Error {
@@ -882,7 +909,7 @@ mod tests {
     #[test]
     fn quoted_values_are_bounded() {
         let e = Error::UnsupportedScheme {
-            scheme: "x".repeat(500),
+            scheme: "x".repeat(500).into(),
         };
         assert!(e.message(Lang::En).len() < 200);
     }

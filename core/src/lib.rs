@@ -19,6 +19,9 @@ pub mod secret;
 pub mod uri_list;
 pub mod vault;
 
+#[cfg(test)]
+mod redaction_tests;
+
 pub use error::{Error, ErrorCode, ErrorKind, Result};
 
 uniffi::setup_scaffolding!();

@@ -303,7 +303,7 @@ fn read_account(account: &mut Account) -> Result<ParsedKey> {
         ALGORITHM_MD5 => return Err(Error::UnsupportedAlgorithm { name: "MD5".into() }),
         other => {
             return Err(Error::UnsupportedAlgorithm {
-                name: other.to_string(),
+                name: other.to_string().into(),
             });
         }
     };
@@ -324,7 +324,7 @@ fn read_account(account: &mut Account) -> Result<ParsedKey> {
         },
         other => {
             return Err(Error::UnsupportedOtpType {
-                kind: other.to_string(),
+                kind: other.to_string().into(),
             });
         }
     };
@@ -864,7 +864,7 @@ pub(crate) mod tests {
         assert_eq!(code(k, 0), "254676");
 
         match &a[4] {
-            Err(Error::UnsupportedAlgorithm { name }) => assert_eq!(name, "MD5"),
+            Err(Error::UnsupportedAlgorithm { name }) => assert_eq!(name.as_str(), "MD5"),
             other => panic!("{other:?}"),
         }
         assert_eq!(err_code(&a[5]), ErrorCode::UnsupportedAlgorithm);

@@ -155,9 +155,10 @@ fn decode_component(raw: &str, plus_is_space: bool) -> Result<String> {
     let bad = || Error::MalformedUri {
         reason: UriProblem::BadEncoding,
     };
+    // The secret may be among the values: the copy is wiped too.
     let spaced;
     let raw = if plus_is_space && raw.contains('+') {
-        spaced = raw.replace('+', " ");
+        spaced = Zeroizing::new(raw.replace('+', " "));
         spaced.as_str()
     } else {
         raw
@@ -227,17 +228,22 @@ pub fn write(key: &OtpKey, issuer: Option<&str>, account: Option<&str>) -> Zeroi
         (None, None) => String::new(),
     };
     let params = &key.params;
-    let mut uri = Zeroizing::new(String::with_capacity(128));
+    let secret = key.secret.to_base32();
+    let issuer_param = issuer.map(enc);
+    // Sized for everything below (the fixed words and numbers take under 100 bytes), so
+    // that the buffer holding the key is never reallocated, which would leave a copy.
+    let capacity = 100 + label.len() + secret.len() + issuer_param.as_ref().map_or(0, String::len);
+    let mut uri = Zeroizing::new(String::with_capacity(capacity));
     uri.push_str(SCHEME);
     uri.push_str("://");
     uri.push_str(params.kind.name());
     uri.push('/');
     uri.push_str(&label);
     uri.push_str("?secret=");
-    uri.push_str(&key.secret.to_base32());
-    if let Some(i) = issuer {
+    uri.push_str(&secret);
+    if let Some(i) = &issuer_param {
         uri.push_str("&issuer=");
-        uri.push_str(&enc(i));
+        uri.push_str(i);
     }
     uri.push_str("&algorithm=");
     uri.push_str(params.algorithm.as_str());
@@ -253,6 +259,7 @@ pub fn write(key: &OtpKey, issuer: Option<&str>, account: Option<&str>) -> Zeroi
             uri.push_str(&counter.get().to_string());
         }
     }
+    debug_assert!(uri.len() <= capacity);
     uri
 }
 

@@ -128,10 +128,15 @@ pub fn run(out: &Out, args: &DecodeArgs) -> Result<Exit, CliError> {
         .collect();
 
     if out.json {
-        out.json(&DecodeJson {
+        let doc = DecodeJson {
             items,
             errors: &errors,
-        })?;
+        };
+        if args.show_secret {
+            out.secret_json(&doc)?;
+        } else {
+            out.json(&doc)?;
+        }
     } else {
         for item in &items {
             print_item(out, item)?;
@@ -190,7 +195,13 @@ fn print_item(out: &Out, item: &ItemJson) -> Result<(), CliError> {
         out.line(format!("  {}: {}", out.t("aviso", "warning"), w.message))?;
     }
     if let Some(secret) = item.secret {
-        out.line(format!("  {}: {secret}", out.t("chave", "key")))?;
+        let label = out.t("chave", "key");
+        let mut line = Zeroizing::new(String::with_capacity(label.len() + secret.len() + 4));
+        line.push_str("  ");
+        line.push_str(label);
+        line.push_str(": ");
+        line.push_str(secret);
+        out.secret_line(&line)?;
     }
     Ok(())
 }

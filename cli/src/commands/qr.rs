@@ -47,13 +47,18 @@ pub fn run(out: &Out, args: &QrArgs) -> Result<Exit, CliError> {
                 error: r.as_ref().err().map(|e| ErrorJson::new(e, out.lang)),
             })
             .collect();
-        out.json(&docs)?;
+        out.secret_json(&docs)?;
     } else {
         for (file, r) in &results {
             match r {
                 Ok(texts) => {
                     for text in texts {
-                        out.line(format!("{file}: {}", text.as_str()))?;
+                        let mut line =
+                            Zeroizing::new(String::with_capacity(file.len() + 2 + text.len()));
+                        line.push_str(file);
+                        line.push_str(": ");
+                        line.push_str(text);
+                        out.secret_line(&line)?;
                     }
                 }
                 Err(e) => out.error(e.code(), &format!("{file}: {}", e.message(out.lang))),

@@ -54,7 +54,7 @@ pub fn export_key(global: &Global, out: &Out, args: &ExportKeyArgs) -> Result<Ex
             uri: &'a str,
             out: Option<String>,
         }
-        out.json(&KeyJson {
+        out.secret_json(&KeyJson {
             id: args.id.get(),
             raw: &key.raw,
             grouped: &key.grouped,
@@ -62,7 +62,7 @@ pub fn export_key(global: &Global, out: &Out, args: &ExportKeyArgs) -> Result<Ex
             out: args.out.as_ref().map(|p| p.display().to_string()),
         })?;
     } else if args.out.is_none() {
-        out.line(text.as_str())?;
+        out.secret_line(&text)?;
     } else {
         out.line(out.t("Chave gravada.", "Key written."))?;
     }
