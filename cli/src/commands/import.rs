@@ -77,8 +77,13 @@ pub fn run(global: &Global, out: &Out, args: &ImportArgs) -> Result<Exit, CliErr
             report.record(here, outcome);
         }
     }
-    report.transfers = transfers
-        .into_values()
+    // Parts read by earlier imports into this vault count too.
+    let mut progress = Vec::with_capacity(transfers.len());
+    for t in transfers.into_values() {
+        progress.push(vault.note_transfer(&t, commit)?);
+    }
+    report.transfers = progress
+        .into_iter()
         .filter(|t| !t.is_complete())
         .map(|t| Transfer {
             batch_id: t.batch_id,

@@ -20,6 +20,7 @@ pub use slots::{KdfParams, KeyWrapper, Passphrase, PlatformKeyFailure};
 use crate::catalog::{self, SystemId};
 use crate::error::{Error, Result, StorageProblem};
 use crate::otp::{CodeView, OtpKey, OtpKind, OtpParams, UnixTime};
+use crate::report::TransferProgress;
 use crypto::{FieldKeys, Place, VaultKey};
 use record::Details;
 
@@ -1281,6 +1282,45 @@ impl Vault {
         }
         tx.commit().map_err(storage_error)?;
         Ok(outcomes)
+    }
+
+    /// Records the parts of a Google Authenticator transfer an import read, and says
+    /// which parts no import into this vault has read yet. `Commit::No` only says.
+    pub fn note_transfer(
+        &mut self,
+        progress: &TransferProgress,
+        commit: Commit,
+    ) -> Result<TransferProgress> {
+        self.fields()?;
+        let size = progress.batch_size;
+        let now = now()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(storage_error)?;
+        for part in (0..size).filter(|p| !progress.missing.contains(p)) {
+            tx.execute(
+                "INSERT OR IGNORE INTO transfer_parts (batch_id, batch_size, part, seen_at) VALUES (?1, ?2, ?3, ?4)",
+                params![progress.batch_id, size, part, now],
+            )
+            .map_err(storage_error)?;
+        }
+        let seen: Vec<u32> = tx
+            .prepare("SELECT part FROM transfer_parts WHERE batch_id = ?1 AND batch_size = ?2")
+            .and_then(|mut stmt| {
+                stmt.query_map(params![progress.batch_id, size], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<u32>>>()
+            })
+            .map_err(storage_error)?;
+        match commit {
+            Commit::Yes => tx.commit().map_err(storage_error)?,
+            Commit::No => tx.rollback().map_err(storage_error)?,
+        }
+        Ok(TransferProgress {
+            batch_id: progress.batch_id,
+            batch_size: size,
+            missing: (0..size).filter(|p| !seen.contains(p)).collect(),
+        })
     }
 
     /// Checks the whole file: SQLite's integrity check, then every entry's blobs.

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 /// SQLite database.
 pub const APPLICATION_ID: i32 = 0x4132_4645;
 
-pub const CURRENT_VERSION: i32 = 2;
+pub const CURRENT_VERSION: i32 = 3;
 
 /// The schema of a fresh vault. Columns added by a migration go last, as `ALTER TABLE`
 /// puts them, so both roads give the same tables.
@@ -50,6 +50,14 @@ CREATE TABLE entry_systems (
 
 CREATE INDEX entry_systems_by_system ON entry_systems(system);
 CREATE INDEX entries_by_deleted_at ON entries(deleted_at);
+
+CREATE TABLE transfer_parts (
+    batch_id INTEGER NOT NULL,
+    batch_size INTEGER NOT NULL,
+    part INTEGER NOT NULL,
+    seen_at INTEGER NOT NULL,
+    PRIMARY KEY (batch_id, batch_size, part)
+) STRICT, WITHOUT ROWID;
 ";
 
 /// Version 1, as it shipped: the base the migrations start from.
@@ -94,6 +102,15 @@ const MIGRATIONS: [&str; (CURRENT_VERSION - 1) as usize] = [
     // 2: the trash. Deleting keeps the entry, with the time it was deleted.
     "ALTER TABLE entries ADD COLUMN deleted_at INTEGER;
      CREATE INDEX entries_by_deleted_at ON entries(deleted_at);",
+    // 3: the parts of Google Authenticator transfers already imported, so that an
+    // export read one QR code at a time, over several imports, says what is missing.
+    "CREATE TABLE transfer_parts (
+         batch_id INTEGER NOT NULL,
+         batch_size INTEGER NOT NULL,
+         part INTEGER NOT NULL,
+         seen_at INTEGER NOT NULL,
+         PRIMARY KEY (batch_id, batch_size, part)
+     ) STRICT, WITHOUT ROWID;",
 ];
 
 /// Lays out a fresh vault. The caller holds a transaction.

@@ -3,6 +3,7 @@ use std::path::PathBuf;
 use super::*;
 use crate::error::{ErrorCode, ErrorKind};
 use crate::otp::{Counter, Digits, OtpParams, Period};
+use crate::report::TransferProgress;
 use crate::secret::Secret;
 
 const PASS: &str = "correct horse battery staple";
@@ -791,5 +792,60 @@ fn debug_output_hides_personal_data() {
     assert!(
         !shown.contains("eproc TRF4\"") || !shown.contains("label: \"eproc"),
         "{shown}"
+    );
+}
+
+#[test]
+fn transfer_parts_add_up_across_imports() {
+    let dir = Dir::new();
+    let mut v = new_vault(&dir);
+    let part = |missing: Vec<u32>| TransferProgress {
+        batch_id: 77,
+        batch_size: 3,
+        missing,
+    };
+    assert_eq!(
+        v.note_transfer(&part(vec![1, 2]), Commit::No)
+            .unwrap()
+            .missing,
+        [1, 2]
+    );
+    assert_eq!(
+        v.note_transfer(&part(vec![0, 2]), Commit::No)
+            .unwrap()
+            .missing,
+        [0, 2],
+        "a dry run records nothing"
+    );
+    assert_eq!(
+        v.note_transfer(&part(vec![1, 2]), Commit::Yes)
+            .unwrap()
+            .missing,
+        [1, 2]
+    );
+    assert_eq!(
+        v.note_transfer(&part(vec![0, 1]), Commit::Yes)
+            .unwrap()
+            .missing,
+        [1]
+    );
+    drop(v);
+    let mut v = Vault::open(&dir.vault()).unwrap();
+    v.unlock_with_passphrase(&pass(PASS)).unwrap();
+    assert!(
+        v.note_transfer(&part(vec![0, 2]), Commit::Yes)
+            .unwrap()
+            .missing
+            .is_empty()
+    );
+    let other = TransferProgress {
+        batch_id: 77,
+        batch_size: 2,
+        missing: vec![1],
+    };
+    assert_eq!(
+        v.note_transfer(&other, Commit::Yes).unwrap().missing,
+        [1],
+        "another export"
     );
 }
