@@ -5,6 +5,13 @@
 //! arrives as `A2fError`; uniffi's panic catching is a last resort, never the path for
 //! bad input. The API is synchronous and coarse: a call through JNA costs 10–30 µs, so
 //! one call does a screen's worth of work.
+//!
+//! The vault object (`vault`), the inputs read for it (`imports`) and the keystore
+//! the apps implement (`keystore`) live in submodules.
+
+mod imports;
+mod keystore;
+mod vault;
 
 use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -16,6 +23,7 @@ use crate::error::{Error, ErrorKind};
 use crate::i18n::Lang;
 use crate::import::{self, ParsedKey, Warning};
 use crate::otp::{Algorithm, CodeView, OtpKind, UnixTime};
+use crate::vault::PlatformKeyFailure;
 
 /// The language of the messages the core writes: error details and import warnings.
 /// Codes never change with it.
@@ -99,6 +107,19 @@ pub enum A2fError {
 /// The code of a foreign callback (an app-implemented trait) that failed unexpectedly.
 pub const CALLBACK_FAILED: &str = "callback_failed";
 
+/// The codes of the keystore's failures, in the `Auth` family.
+pub const PLATFORM_KEY_CANCELLED: &str = "platform_key_cancelled";
+pub const PLATFORM_KEY_INVALIDATED: &str = "platform_key_invalidated";
+pub const PLATFORM_KEY_UNAVAILABLE: &str = "platform_key_unavailable";
+
+const fn platform_key_code(failure: PlatformKeyFailure) -> &'static str {
+    match failure {
+        PlatformKeyFailure::Cancelled => PLATFORM_KEY_CANCELLED,
+        PlatformKeyFailure::KeyInvalidated => PLATFORM_KEY_INVALIDATED,
+        PlatformKeyFailure::Unavailable => PLATFORM_KEY_UNAVAILABLE,
+    }
+}
+
 impl A2fError {
     /// The stable code, whatever the family.
     pub fn code(&self) -> &str {
@@ -112,7 +133,14 @@ impl A2fError {
     }
 
     fn from_core(error: &Error, lang: Lang) -> Self {
-        let code = error.code().as_str().to_owned();
+        let code = match error {
+            // The core has one code for every keystore failure; the apps act on which
+            // one it was (a cancelled prompt stays put, an invalidated key falls back
+            // to the passphrase), so each gets its own.
+            Error::PlatformKey { failure } => platform_key_code(*failure),
+            _ => error.code().as_str(),
+        }
+        .to_owned();
         let detail = error.message(lang);
         match error.kind() {
             ErrorKind::InvalidInput => A2fError::InvalidInput { code, detail },
@@ -247,6 +275,28 @@ impl ImportWarning {
     }
 }
 
+/// Why one item (an entry, an input's key) cannot be used, when the rest can: the
+/// same `code` and message as the error the item alone would raise.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ErrorInfo {
+    pub code: String,
+    /// For the user, in the language set by `set_language`.
+    pub message: String,
+}
+
+impl ErrorInfo {
+    fn new(error: &Error, lang: Lang) -> Self {
+        let (code, message) = match A2fError::from_core(error, lang) {
+            A2fError::InvalidInput { code, detail }
+            | A2fError::Auth { code, detail }
+            | A2fError::Damaged { code, detail }
+            | A2fError::NotFound { code, detail }
+            | A2fError::Internal { code, detail } => (code, detail),
+        };
+        ErrorInfo { code, message }
+    }
+}
+
 /// One key found in an input, as the add-key screen shows it before saving.
 /// It describes the key and never carries it.
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
@@ -308,7 +358,8 @@ impl fmt::Debug for ImportPreview {
     }
 }
 
-/// The codes of a key not yet saved, so the user can check it against eproc.
+/// The codes of one key: a key not yet saved, so the user can check it against
+/// eproc, or an HOTP entry just moved on.
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CodePreview {
     /// The code now, zero-padded.
