@@ -6,11 +6,13 @@
 //! bad input. The API is synchronous and coarse: a call through JNA costs 10–30 µs, so
 //! one call does a screen's worth of work.
 //!
-//! The vault object (`vault`), the inputs read for it (`imports`) and the keystore
-//! the apps implement (`keystore`) live in submodules.
+//! The vault object (`vault`), the inputs read for it (`imports`), the camera
+//! screen's reader (`scan`) and the keystore the apps implement (`keystore`) live in
+//! submodules.
 
 mod imports;
 mod keystore;
+mod scan;
 mod vault;
 
 use std::fmt;

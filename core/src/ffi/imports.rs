@@ -8,9 +8,10 @@ use zeroize::Zeroizing;
 
 use super::{A2fError, CodePreview, ErrorInfo, ImportPreview, current_lang};
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::import::{self, ParsedKey};
 use crate::otp::UnixTime;
-use crate::report::Report;
+use crate::report::{Report, TransferProgress};
 
 /// The code of an item that `read_import` did not hold.
 pub const IMPORT_ITEM_NOT_FOUND: &str = "import_item_not_found";
@@ -45,6 +46,21 @@ pub struct IncompleteTransfer {
     pub message: String,
 }
 
+impl IncompleteTransfer {
+    /// `None` for a transfer with every part read.
+    pub(super) fn new(progress: &TransferProgress, lang: Lang) -> Option<Self> {
+        Some(IncompleteTransfer {
+            batch_size: progress.batch_size,
+            missing: progress
+                .missing
+                .iter()
+                .map(|m| m.saturating_add(1))
+                .collect(),
+            message: progress.describe_missing(lang)?,
+        })
+    }
+}
+
 /// Reads a scanned, pasted or typed text, or the text of a file: an otpauth URI, a key
 /// as eproc shows it, a Google Authenticator transfer, a list of URIs, an Aegis JSON
 /// export. Fails only when the input cannot be read at all; otherwise each item says
@@ -54,10 +70,60 @@ pub fn read_import(text: String) -> Result<Arc<ParsedImport>, A2fError> {
     // The text holds keys: our copy is wiped once read.
     let text = Zeroizing::new(text);
     let report = import::read_text(&text)?;
-    Ok(Arc::new(ParsedImport { report }))
+    Ok(ParsedImport::new(report))
+}
+
+/// Reads a picture file the user picked or shared (a screenshot of eproc's enrolment
+/// page, a photo of it, a screenshot of Google Authenticator's transfer QR) by every
+/// QR code in it. PNG and JPEG are told by their content; any other file is read as
+/// text, so one call also serves the document picker (an Aegis export, a URI list).
+/// A picture without a QR code is `InvalidInput` with `no_qr_code`.
+#[uniffi::export]
+pub fn read_import_image(bytes: Vec<u8>) -> Result<Arc<ParsedImport>, A2fError> {
+    // A text file holds keys in plain: wiped once read.
+    let bytes = Zeroizing::new(bytes);
+    Ok(ParsedImport::new(import::read_bytes(&bytes)?))
+}
+
+/// Reads one camera frame by every QR code in it: the luma (Y) plane, `height` rows of
+/// `width` bytes, each row starting `row_stride` bytes after the previous one (plane 0
+/// of CameraX's `YUV_420_888` with its `rowStride`; plane 0 of a bi-planar
+/// `CVPixelBuffer` with its bytes per row). A frame without a QR code is `InvalidInput`
+/// with `no_qr_code`: for a live preview, feed frames to a `ScanSession` instead.
+#[uniffi::export]
+pub fn read_import_frame(
+    width: u32,
+    height: u32,
+    row_stride: u32,
+    bytes: Vec<u8>,
+) -> Result<Arc<ParsedImport>, A2fError> {
+    Ok(ParsedImport::new(import::read_frame(
+        width, height, row_stride, &bytes,
+    )?))
 }
 
 impl ParsedImport {
+    pub(super) fn new(report: Report) -> Arc<Self> {
+        Arc::new(ParsedImport { report })
+    }
+
+    /// One progress per Google export in the input. A picture with several QR codes of
+    /// one export reports each code on its own, each missing the others: a part any of
+    /// them read is not missing.
+    pub(super) fn transfers(&self) -> Vec<TransferProgress> {
+        let mut merged: Vec<TransferProgress> = Vec::new();
+        for t in &self.report.transfers {
+            match merged
+                .iter_mut()
+                .find(|m| m.batch_id == t.batch_id && m.batch_size == t.batch_size)
+            {
+                Some(m) => m.missing.retain(|part| t.missing.contains(part)),
+                None => merged.push(t.clone()),
+            }
+        }
+        merged
+    }
+
     /// The key at `index`, or why there is none.
     pub(super) fn key(&self, index: u32) -> Result<&ParsedKey, A2fError> {
         let item = usize::try_from(index)
@@ -136,22 +202,16 @@ impl ParsedImport {
     /// scan the missing QR codes too.
     pub fn incomplete_transfers(&self) -> Vec<IncompleteTransfer> {
         let lang = current_lang();
-        self.report
-            .transfers
+        self.transfers()
             .iter()
-            .filter_map(|t| {
-                Some(IncompleteTransfer {
-                    batch_size: t.batch_size,
-                    missing: t.missing.iter().map(|m| m.saturating_add(1)).collect(),
-                    message: t.describe_missing(lang)?,
-                })
-            })
+            .filter_map(|t| IncompleteTransfer::new(t, lang))
             .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::scan::tests::{fixture, frame};
     use super::*;
 
     const KEY: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -188,6 +248,40 @@ mod tests {
         assert!(parsed.incomplete_transfers().is_empty());
         // The object's Debug goes through the report's, which redacts keys.
         assert!(!format!("{parsed:?}").contains("GEZD"));
+    }
+
+    #[test]
+    fn pictures_and_frames() {
+        let path = format!(
+            "{}/../tests/fixtures/eproc-screenshot.png",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let shot = read_import_image(std::fs::read(path).unwrap()).unwrap();
+        assert_eq!(shot.codes(59).unwrap()[0].as_ref().unwrap().code, "287082");
+        let listed = read_import_image(fixture("eproc-uri.txt").into_bytes()).unwrap();
+        assert_eq!(listed.items().len(), 1, "any other file is read as text");
+        let (w, h, stride, blank) = frame(&[]);
+        let e = read_import_frame(w, h, stride, blank).unwrap_err();
+        assert_eq!(e.code(), "no_qr_code");
+        assert_eq!(
+            read_import_image(b"\x89PNG\r\n\x1a\n".to_vec())
+                .unwrap_err()
+                .code(),
+            "unsupported_image"
+        );
+
+        // Both codes of an export in one frame: each says the other is missing, and
+        // the import as a whole has them all.
+        let one = fixture("google-migration-1-of-2.txt");
+        let (w, h, stride, bytes) = frame(&[&one]);
+        let half = read_import_frame(w, h, stride, bytes).unwrap();
+        assert_eq!(half.incomplete_transfers()[0].missing, [2]);
+        let two = fixture("google-migration-2-of-2.txt");
+        let (w, h, stride, bytes) = frame(&[&one, &two]);
+        let whole = read_import_frame(w, h, stride, bytes).unwrap();
+        assert_eq!(whole.report.transfers.len(), 2);
+        assert!(whole.incomplete_transfers().is_empty());
+        assert_eq!(whole.items().len(), 5);
     }
 
     #[test]

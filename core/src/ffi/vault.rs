@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use zeroize::Zeroizing;
 
-use super::imports::ParsedImport;
+use super::imports::{IncompleteTransfer, ParsedImport};
 use super::keystore::{Keystore, PlatformKeyStore};
 use super::{A2fError, CodePreview, ErrorInfo, OtpAlgorithm, OtpType, current_lang, ids};
 use crate::catalog::{self, SystemId};
@@ -323,6 +323,9 @@ pub struct ImportReport {
     pub added: Vec<i64>,
     pub duplicates: Vec<ImportDuplicate>,
     pub invalid: Vec<ImportInvalid>,
+    /// The Google Authenticator exports still missing QR codes, counting the parts that
+    /// earlier imports into this vault read.
+    pub transfers: Vec<IncompleteTransfer>,
 }
 
 /// What `verify` found: the file is sound, and these entries (live or trashed) are not.
@@ -517,8 +520,9 @@ impl Vault {
     }
 
     /// Stores every readable key of `import` in one transaction, each with its
-    /// suggested systems and its account as login; or, with `dry_run`, says what that
-    /// would do and stores nothing.
+    /// suggested systems and its account as login, and records which QR codes of a
+    /// Google export it held; or, with `dry_run`, says what that would do and stores
+    /// nothing.
     pub fn import_all(
         &self,
         import: Arc<ParsedImport>,
@@ -548,7 +552,20 @@ impl Vault {
             }
         }
         let commit = if dry_run { Commit::No } else { Commit::Yes };
-        let outcomes = self.with(|v| v.add_all(entries, commit))?;
+        let transfers = import.transfers();
+        let (outcomes, progress) = self.with(|v| {
+            let outcomes = v.add_all(entries, commit)?;
+            // Parts of one export may come in several imports, as the user scans them.
+            let progress = transfers
+                .iter()
+                .map(|t| v.note_transfer(t, commit))
+                .collect::<Result<Vec<_>>>()?;
+            Ok((outcomes, progress))
+        })?;
+        report.transfers = progress
+            .iter()
+            .filter_map(|t| IncompleteTransfer::new(t, lang))
+            .collect();
         for (index, outcome) in indexes.into_iter().zip(outcomes) {
             match outcome {
                 Added::New(id) => report.added.push(id.get()),
@@ -986,6 +1003,33 @@ mod tests {
             .add_from_import(import, 3, vec![], None, None)
             .unwrap_err();
         assert!(matches!(e, A2fError::NotFound { .. }));
+    }
+
+    #[test]
+    fn import_all_remembers_the_parts_of_a_transfer() {
+        use super::super::scan::tests::fixture;
+        let dir = Dir::new();
+        let vault = unlocked(&dir);
+        let one = read_import(fixture("google-migration-1-of-2.txt")).unwrap();
+        let dry = vault.import_all(one.clone(), true).unwrap();
+        assert_eq!(dry.transfers[0].missing, [2]);
+        let two = read_import(fixture("google-migration-2-of-2.txt")).unwrap();
+        assert_eq!(
+            vault.import_all(two.clone(), true).unwrap().transfers[0].missing,
+            [1],
+            "a dry run records nothing"
+        );
+        let first = vault.import_all(one, false).unwrap();
+        assert_eq!(first.transfers[0].batch_size, 2);
+        assert_eq!(first.transfers[0].missing, [2]);
+        assert!(!first.transfers[0].message.is_empty());
+        let second = vault.import_all(two, false).unwrap();
+        // Its second account has an algorithm no app supports.
+        assert_eq!((second.added.len(), second.invalid.len()), (1, 1));
+        assert!(
+            second.transfers.is_empty(),
+            "part 1 came in the first import"
+        );
     }
 
     #[test]
