@@ -7,9 +7,10 @@
 //! one call does a screen's worth of work.
 //!
 //! The vault object (`vault`), the inputs read for it (`imports`), the camera
-//! screen's reader (`scan`) and the keystore the apps implement (`keystore`) live in
-//! submodules.
+//! screen's reader (`scan`), the keys going out (`exports`) and the keystore the apps
+//! implement (`keystore`) live in submodules.
 
+mod exports;
 mod imports;
 mod keystore;
 mod scan;

@@ -30,18 +30,18 @@ pub struct KdfSettings {
     pub parallelism: u32,
 }
 
-fn kdf_params(settings: Option<KdfSettings>) -> Result<KdfParams> {
+pub(super) fn kdf_params(settings: Option<KdfSettings>) -> Result<KdfParams> {
     match settings {
         None => Ok(KdfParams::DEFAULT),
         Some(s) => KdfParams::checked(s.memory_kib, s.iterations, s.parallelism),
     }
 }
 
-fn to_passphrase(text: String) -> Result<Passphrase> {
+pub(super) fn to_passphrase(text: String) -> Result<Passphrase> {
     Passphrase::new(Zeroizing::new(text))
 }
 
-fn entry_id(id: i64) -> Result<EntryId> {
+pub(super) fn entry_id(id: i64) -> Result<EntryId> {
     EntryId::new(id).ok_or(Error::EntryNotFound)
 }
 
@@ -352,7 +352,7 @@ impl Vault {
     /// Runs `f` with the vault's lock held, and only then. A panic in an earlier call
     /// (a bug) poisons the lock; the vault keeps its state in SQLite transactions,
     /// which roll back, and in its unlocked keys, so the next call carries on.
-    fn with<T>(&self, f: impl FnOnce(&mut domain::Vault) -> Result<T>) -> Result<T> {
+    pub(super) fn with<T>(&self, f: impl FnOnce(&mut domain::Vault) -> Result<T>) -> Result<T> {
         let mut vault = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut vault)
     }
@@ -690,7 +690,7 @@ impl Vault {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::path::PathBuf;
     use std::sync::OnceLock;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -702,20 +702,20 @@ mod tests {
     };
     use super::*;
 
-    const PASS: &str = "correct horse battery staple";
-    const KEY: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    pub(in crate::ffi) const PASS: &str = "correct horse battery staple";
+    pub(in crate::ffi) const KEY: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
     /// OWASP's floor: the cheapest cost the vault accepts, to keep tests quick.
-    const QUICK: KdfSettings = KdfSettings {
+    pub(in crate::ffi) const QUICK: KdfSettings = KdfSettings {
         memory_kib: 19 * 1024,
         iterations: 2,
         parallelism: 1,
     };
 
     /// A fresh folder under the system's temp dir, removed on drop.
-    struct Dir(PathBuf);
+    pub(in crate::ffi) struct Dir(PathBuf);
 
     impl Dir {
-        fn new() -> Self {
+        pub(in crate::ffi) fn new() -> Self {
             static NEXT: AtomicUsize = AtomicUsize::new(0);
             let n = NEXT.fetch_add(1, Ordering::Relaxed);
             let dir =
@@ -725,7 +725,7 @@ mod tests {
             Dir(dir)
         }
 
-        fn vault(&self) -> String {
+        pub(in crate::ffi) fn vault(&self) -> String {
             self.0.join("vault.db").to_string_lossy().into_owned()
         }
     }
@@ -784,11 +784,11 @@ mod tests {
         }
     }
 
-    fn unlocked(dir: &Dir) -> Arc<Vault> {
+    pub(in crate::ffi) fn unlocked(dir: &Dir) -> Arc<Vault> {
         Vault::create_with_passphrase(dir.vault(), PASS.into(), Some(QUICK)).unwrap()
     }
 
-    fn add(vault: &Vault, text: &str, systems: &[&str]) -> i64 {
+    pub(in crate::ffi) fn add(vault: &Vault, text: &str, systems: &[&str]) -> i64 {
         let import = read_import(text.into()).unwrap();
         let systems = systems.iter().map(|s| s.to_string()).collect();
         match vault

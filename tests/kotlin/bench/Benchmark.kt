@@ -3,16 +3,24 @@ package br.app.a2feproc.core.bench
 import br.app.a2feproc.core.IntegrityCheckingUniffiLib
 import br.app.a2feproc.core.KdfSettings
 import br.app.a2feproc.core.Language
+import br.app.a2feproc.core.ScanSession
+import br.app.a2feproc.core.ScanStep
 import br.app.a2feproc.core.Vault
 import br.app.a2feproc.core.catalog
 import br.app.a2feproc.core.parseImport
 import br.app.a2feproc.core.previewCode
 import br.app.a2feproc.core.readImport
 import br.app.a2feproc.core.setLanguage
+import java.awt.Color
+import java.awt.GradientPaint
+import java.awt.image.BufferedImage
+import java.awt.image.DataBufferByte
+import java.io.ByteArrayInputStream
 import java.io.File
 import java.lang.management.ManagementFactory
 import java.nio.file.Files
 import java.util.Random
+import javax.imageio.ImageIO
 
 /**
  * What one call through the Kotlin bindings costs on this machine: a bare native call,
@@ -79,6 +87,46 @@ private fun measureVaultCodes(): Double {
     }
 }
 
+/**
+ * The camera screen's per-frame call: `ScanSession.scanFrame` on a 1280×720 luma plane,
+ * CameraX's usual analysis size, with nothing to read (most frames) and with an eproc
+ * code filling a third of the frame's height.
+ */
+private fun measureFrames() {
+    val dir = Files.createTempDirectory("a2f-bench-").toFile()
+    try {
+        val kdf = KdfSettings(memoryKib = 19u * 1024u, iterations = 2u, parallelism = 1u)
+        val png = Vault.createWithPassphrase(File(dir, "vault.db").path, "bench", kdf).use { vault ->
+            readImport("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").use { vault.importAll(it, false) }
+            vault.exportConsoleKey(vault.list(false).single().id).qrPng!!
+        }
+        // A grey image's raster is a luma plane whose row stride is its width.
+        fun frame(code: Boolean): ByteArray {
+            val image = BufferedImage(1280, 720, BufferedImage.TYPE_BYTE_GRAY)
+            val g = image.createGraphics()
+            g.paint = GradientPaint(0f, 0f, Color(70, 70, 70), 1280f, 720f, Color(200, 200, 200))
+            g.fillRect(0, 0, 1280, 720)
+            if (code) g.drawImage(ImageIO.read(ByteArrayInputStream(png)), 500, 200, 260, 260, null)
+            g.dispose()
+            return (image.raster.dataBuffer as DataBufferByte).data
+        }
+        val empty = frame(code = false)
+        val withCode = frame(code = true)
+        ScanSession().use { session ->
+            measure("ScanSession.scanFrame: 1280×720, no code", warmUp = 20, perRound = 3) {
+                check(session.scanFrame(1280u, 720u, 1280u, empty).step == ScanStep.NoCode)
+                1
+            }
+            measure("ScanSession.scanFrame: 1280×720, an eproc code", warmUp = 20, perRound = 3) {
+                check(session.scanFrame(1280u, 720u, 1280u, withCode).items == 1u)
+                1
+            }
+        }
+    } finally {
+        dir.deleteRecursively()
+    }
+}
+
 /** RFC 4648 base32 without padding, as otpauth URIs carry keys. */
 private fun base32(bytes: ByteArray): String {
     val alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -114,6 +162,7 @@ fun main() {
     measure("parseImport: otpauth URI in, one preview out") { parseImport(uri).size }
     measure("previewCode: otpauth URI in, two HMAC-SHA1 codes out") { previewCode(uri, 1_700_000_000).size }
     val codes = measureVaultCodes()
+    measureFrames()
     check(sink != 0)
     // The code list refreshes every entry with one call per tick: it must stay cheap.
     check(codes < 1_000) { "Vault.codes for 100 entries took %.0f µs, over 1 ms".format(codes) }

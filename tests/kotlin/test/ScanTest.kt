@@ -1,12 +1,15 @@
 package br.app.a2feproc.core.tests
 
 import br.app.a2feproc.core.A2fException
+import br.app.a2feproc.core.ExportContents
+import br.app.a2feproc.core.ExportFormat
 import br.app.a2feproc.core.ScanSession
 import br.app.a2feproc.core.ScanState
 import br.app.a2feproc.core.ScanStep
 import br.app.a2feproc.core.TransferScan
 import br.app.a2feproc.core.Vault
 import br.app.a2feproc.core.readImport
+import java.util.Random
 import kotlin.test.AfterTest
 import kotlin.test.Test
 import kotlin.test.assertEquals
@@ -111,6 +114,45 @@ class ScanTest {
         session.finish().use { import ->
             assertNull(import.items().single().place)
             assertEquals("287082", import.codes(59).single()?.code)
+        }
+    }
+
+    @Test
+    fun aGoogleExportShownOnAnotherPhoneScannedFrameByFrame() {
+        // 23 keys make three transfer codes of at most ten accounts.
+        val random = Random(23)
+        val keys = List(23) { ByteArray(20).also(random::nextBytes) }
+        val list = keys.mapIndexed { i, key -> "otpauth://totp/eproc%20TJSC:oab$i?secret=${Reference.base32(key)}" }
+        readImport(list.joinToString("\n")).use { assertEquals(23, vault.importAll(it, false).added.size) }
+        val export = vault.exportPlaintext(ExportFormat.GOOGLE)
+        val codes = assertIs<ExportContents.TransferCodes>(export.contents).codes
+        assertEquals(3, codes.size)
+        val frames = codes.map { Frames.luma(Frames.onCamera(Frames.decode(it.png), width = 1280, height = 720, side = 700)) }
+
+        ScanSession().use { session ->
+            val steps = mutableListOf<ScanState>()
+            for (i in listOf(2, 2, 0, 1)) {
+                steps += session.scan(Frames.empty())
+                steps += session.scan(frames[i])
+            }
+            assertTrue(steps.filterIndexed { i, _ -> i % 2 == 0 }.all { it.step == ScanStep.NoCode })
+            val read = steps.filterIndexed { i, _ -> i % 2 == 1 }
+            assertEquals(listOf(ScanStep.Read, ScanStep.AlreadyRead, ScanStep.Read, ScanStep.Read), read.map { it.step })
+            assertEquals(listOf(listOf(1u, 2u), listOf(1u, 2u), listOf(2u), emptyList()), read.map { it.transfer?.missing })
+            assertEquals(listOf(false, false, false, true), read.map { it.complete })
+            assertEquals(23u, read.last().items)
+
+            TempDir().use { otherDir ->
+                Vault.createWithPassphrase(otherDir.path(), PASSPHRASE, QUICK_KDF).use { phone ->
+                    session.finish().use { import ->
+                        assertEquals(23, phone.importAll(import, false).added.size)
+                    }
+                    for (at in listOf(59L, 1_700_000_000L)) {
+                        assertEquals(keys.map { Reference.totp(it, at, 30, "SHA1", 6) }, phone.codes(at, null).map { it.code })
+                    }
+                    assertEquals(List(23) { "oab$it" }, phone.list(false).map { it.login })
+                }
+            }
         }
     }
 
