@@ -9,7 +9,8 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::catalog::SystemId;
-use crate::error::{Error, Result, StorageProblem};
+use crate::error::{Error, Result};
+use crate::files;
 use crate::vault::crypto::{self, KEY_LEN, NONCE_LEN, TAG_LEN};
 use crate::vault::record::{self, Details};
 use crate::vault::{Added, EntryId, FullEntry, KdfParams, Passphrase, RestoreMode, Vault};
@@ -166,7 +167,7 @@ pub fn write_file(
     let entries: Vec<FullEntry> = all.entries.into_iter().map(|(_, e)| e).collect();
     let created_at = crate::otp::UnixTime::now()?.seconds() as i64;
     let bytes = seal(&entries, created_at, passphrase, kdf)?;
-    write_atomically(path, &bytes)?;
+    files::write_atomically(path, &bytes)?;
     let on_disk = Zeroizing::new(std::fs::read(path).map_err(|_| Error::BackupVerifyFailed)?);
     verify(&on_disk, passphrase, &entries)?;
     Ok(Written {
@@ -213,53 +214,6 @@ pub fn restore(
 ) -> Result<Vec<Added>> {
     let backup = open(bytes, passphrase)?;
     vault.restore_entries(backup.entries, mode)
-}
-
-/// Writes a file so that it is either wholly there or not at all: a temporary file in
-/// the same folder, flushed to disk, renamed over the target, and the folder flushed.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let io = |e: std::io::Error| Error::Storage {
-        reason: match e.kind() {
-            std::io::ErrorKind::StorageFull => StorageProblem::Full,
-            std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
-                StorageProblem::ReadOnly
-            }
-            _ => StorageProblem::Io,
-        },
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or(Error::Storage {
-            reason: StorageProblem::Io,
-        })?
-        .to_string_lossy();
-    let suffix: [u8; 8] = crypto::random_bytes()?;
-    let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
-    let temp = dir.join(format!(".{name}.{hex}.tmp"));
-    let written = (|| {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        // The file may hold keys: readable by its owner only.
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)?;
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written.map_err(io)
 }
 
 fn time_field(t: Option<i64>) -> [u8; 8] {
@@ -518,28 +472,5 @@ mod tests {
         let mut many = payload.to_vec();
         many[9..13].copy_from_slice(&u32::MAX.to_be_bytes());
         assert!(decode_payload(&many).is_none());
-    }
-
-    #[test]
-    fn atomic_write_replaces_whole() {
-        let dir = std::env::temp_dir().join(format!("a2f-backup-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("b.a2fbackup");
-        write_atomically(&path, b"first").unwrap();
-        write_atomically(&path, b"second").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"second");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        assert_eq!(
-            std::fs::read_dir(&dir).unwrap().count(),
-            1,
-            "no temporary left"
-        );
-        assert!(write_atomically(&dir.join("missing/dir/x"), b"x").is_err());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
