@@ -25,12 +25,15 @@ seed() {
     rm -f "$data"
 }
 
-# Binary seeds are built as hex text and written out at the end.
+# Binary seeds are built as hex text, then written out as bytes.
 # Only bash and coreutils: the machines that run this may lack xxd.
 hex_out() {
-    local hex
+    local hex escaped="" i
     hex="$(cat)"
-    printf '%b' "$(sed 's/../\\x&/g' <<<"$hex")"
+    for ((i = 0; i < ${#hex}; i += 2)); do
+        escaped+="\\x${hex:i:2}"
+    done
+    printf '%b' "$escaped"
 }
 hex_of() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
 
