@@ -7,6 +7,16 @@ pub(crate) mod record;
 mod schema;
 mod slots;
 
+/// The private field codecs, for the fuzz targets in `fuzz/` only: cargo-fuzz builds with
+/// `--cfg fuzzing`, so no other build exposes them.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use super::crypto::{FieldKeys, KEY_LEN, NONCE_LEN, Place, TAG_LEN, VaultKey};
+    pub use super::crypto::{open_with, seal_with};
+    pub use super::record::{decode, decode_details, encode, encode_details};
+}
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
