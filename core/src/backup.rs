@@ -15,6 +15,22 @@ use crate::vault::crypto::{self, KEY_LEN, NONCE_LEN, TAG_LEN};
 use crate::vault::record::{self, Details};
 use crate::vault::{Added, EntryId, FullEntry, KdfParams, Passphrase, RestoreMode, Vault};
 
+/// The payload codec, opened to cargo-fuzz builds only (the file's bytes are sealed;
+/// fuzzing through a key derivation per input would crawl).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::{Backup, FullEntry, Result, Zeroizing};
+
+    pub fn decode_payload(bytes: &[u8]) -> Option<Backup> {
+        super::decode_payload(bytes)
+    }
+
+    pub fn encode_payload(entries: &[FullEntry], created_at: i64) -> Result<Zeroizing<Vec<u8>>> {
+        super::encode_payload(entries, created_at)
+    }
+}
+
 pub const MAGIC: &[u8; 8] = b"A2FEBKUP";
 pub const FORMAT_VERSION: u8 = 1;
 const PAYLOAD_VERSION: u8 = 1;
@@ -441,6 +457,34 @@ mod tests {
         }
         let huge = vec![0u8; MAX_BACKUP_BYTES + 1];
         assert_eq!(code(&huge, "p4ss"), "input_too_large");
+    }
+
+    /// A file of format 1 written by the CLI and kept in the repository: every later
+    /// version must still read it.
+    #[test]
+    fn the_format_1_fixture_still_opens() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/sample.a2fbackup"
+        ))
+        .unwrap();
+        let backup = open(&bytes, &pass("fixture passphrase")).unwrap();
+        assert_eq!(backup.entries.len(), 2);
+        let at = crate::otp::UnixTime::new(59).unwrap();
+        let eproc = &backup.entries[0];
+        assert_eq!(eproc.key.code(at).as_str(), "287082");
+        assert_eq!(eproc.issuer.as_deref(), Some("eproc TRF4"));
+        assert_eq!(eproc.login.as_deref(), Some("12345678900"));
+        assert_eq!(eproc.systems.len(), 4);
+        assert!(matches!(eproc.key.params.kind, OtpKind::Totp { .. }));
+        assert!(matches!(
+            backup.entries[1].key.params.kind,
+            OtpKind::Hotp { .. }
+        ));
+        assert!(matches!(
+            open(&bytes, &pass("wrong")),
+            Err(Error::WrongPassphrase)
+        ));
     }
 
     #[test]

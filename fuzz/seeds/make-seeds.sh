@@ -311,4 +311,22 @@ for entry in "${codes_seeds[@]}"; do
     printf '%s' "${entry#* }" | hex_out | seed codes "${entry%% *}"
 done
 
+# Backups: the fixture file (its header checks), and a payload of one entry in clear:
+# version 1, created 0, one entry (uuid, four times, one system `trf4`, a 20-byte TOTP
+# key record, details with label "TRF4" and no issuer or login).
+printf '\x00' | cat - "$fixtures/sample.a2fbackup" | seed backup fixture-file
+printf '\x00A2FEBKUP\x01' | seed backup header-cut
+payload="01""0000000000000000""00000001""$(printf '11%.0s' {1..16})"
+payload+="0000000000000000""0000000000000000""8000000000000000""8000000000000000"
+payload+="01""04""$(hex_of trf4)"
+payload+="0022""01010106""000000000000001e""0014""$(printf '31%.0s' {1..20})"
+payload+="00000014""0101""00000004""$(hex_of TRF4)""0000000000""0000000000"
+printf '01%s' "$payload" | hex_out | seed backup payload-one-entry
+
+# QR images: the eproc QR alone and the transfer screen; frames: a small bare frame.
+for image in eproc-qr google-transfer no-qr; do
+    seed qr_image "$image" <"$fixtures/$image.png"
+done
+printf '\x15\x15\x03\x00%0441d' 0 | seed qr_frame grey-21x21
+
 echo "seeds written under $out"
