@@ -9,7 +9,7 @@ use eproc_a2f_core::otpauth;
 use eproc_a2f_core::report::{Locator, Report};
 use zeroize::Zeroizing;
 
-use crate::output::CliError;
+use crate::output::{CliError, Out};
 
 /// The largest input file read: a photo from a phone is a few MB; an export of a
 /// thousand keys a few hundred KB.
@@ -74,10 +74,11 @@ fn looks_like_path(arg: &str) -> bool {
     arg.contains(['/', '\\', '.']) && !arg.contains("://")
 }
 
-/// Names an item in a report: the input, and where in it (in English, so that scripts
-/// can match it whatever the language).
-pub fn item_source(source: &str, locator: &Locator) -> String {
-    match locator.describe(Lang::En) {
+/// Names an item in a report: the input, and where in it; in English in JSON, so that
+/// scripts can match it whatever the language.
+pub fn item_source(source: &str, locator: &Locator, out: &Out) -> String {
+    let lang = if out.json { Lang::En } else { out.lang };
+    match locator.describe(lang) {
         Some(place) => format!("{source}: {place}"),
         None => source.to_owned(),
     }

@@ -9,10 +9,27 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::catalog::SystemId;
-use crate::error::{Error, Result, StorageProblem};
+use crate::error::{Error, Result};
+use crate::files;
 use crate::vault::crypto::{self, KEY_LEN, NONCE_LEN, TAG_LEN};
 use crate::vault::record::{self, Details};
 use crate::vault::{Added, EntryId, FullEntry, KdfParams, Passphrase, RestoreMode, Vault};
+
+/// The payload codec, opened to cargo-fuzz builds only (the file's bytes are sealed;
+/// fuzzing through a key derivation per input would crawl).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::{Backup, FullEntry, Result, Zeroizing};
+
+    pub fn decode_payload(bytes: &[u8]) -> Option<Backup> {
+        super::decode_payload(bytes)
+    }
+
+    pub fn encode_payload(entries: &[FullEntry], created_at: i64) -> Result<Zeroizing<Vec<u8>>> {
+        super::encode_payload(entries, created_at)
+    }
+}
 
 pub const MAGIC: &[u8; 8] = b"A2FEBKUP";
 pub const FORMAT_VERSION: u8 = 1;
@@ -166,7 +183,7 @@ pub fn write_file(
     let entries: Vec<FullEntry> = all.entries.into_iter().map(|(_, e)| e).collect();
     let created_at = crate::otp::UnixTime::now()?.seconds() as i64;
     let bytes = seal(&entries, created_at, passphrase, kdf)?;
-    write_atomically(path, &bytes)?;
+    files::write_atomically(path, &bytes)?;
     let on_disk = Zeroizing::new(std::fs::read(path).map_err(|_| Error::BackupVerifyFailed)?);
     verify(&on_disk, passphrase, &entries)?;
     Ok(Written {
@@ -213,53 +230,6 @@ pub fn restore(
 ) -> Result<Vec<Added>> {
     let backup = open(bytes, passphrase)?;
     vault.restore_entries(backup.entries, mode)
-}
-
-/// Writes a file so that it is either wholly there or not at all: a temporary file in
-/// the same folder, flushed to disk, renamed over the target, and the folder flushed.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let io = |e: std::io::Error| Error::Storage {
-        reason: match e.kind() {
-            std::io::ErrorKind::StorageFull => StorageProblem::Full,
-            std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
-                StorageProblem::ReadOnly
-            }
-            _ => StorageProblem::Io,
-        },
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or(Error::Storage {
-            reason: StorageProblem::Io,
-        })?
-        .to_string_lossy();
-    let suffix: [u8; 8] = crypto::random_bytes()?;
-    let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
-    let temp = dir.join(format!(".{name}.{hex}.tmp"));
-    let written = (|| {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        // The file may hold keys: readable by its owner only.
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)?;
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written.map_err(io)
 }
 
 fn time_field(t: Option<i64>) -> [u8; 8] {
@@ -489,6 +459,34 @@ mod tests {
         assert_eq!(code(&huge, "p4ss"), "input_too_large");
     }
 
+    /// A file of format 1 written by the CLI and kept in the repository: every later
+    /// version must still read it.
+    #[test]
+    fn the_format_1_fixture_still_opens() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/sample.a2fbackup"
+        ))
+        .unwrap();
+        let backup = open(&bytes, &pass("fixture passphrase")).unwrap();
+        assert_eq!(backup.entries.len(), 2);
+        let at = crate::otp::UnixTime::new(59).unwrap();
+        let eproc = &backup.entries[0];
+        assert_eq!(eproc.key.code(at).as_str(), "287082");
+        assert_eq!(eproc.issuer.as_deref(), Some("eproc TRF4"));
+        assert_eq!(eproc.login.as_deref(), Some("12345678900"));
+        assert_eq!(eproc.systems.len(), 4);
+        assert!(matches!(eproc.key.params.kind, OtpKind::Totp { .. }));
+        assert!(matches!(
+            backup.entries[1].key.params.kind,
+            OtpKind::Hotp { .. }
+        ));
+        assert!(matches!(
+            open(&bytes, &pass("wrong")),
+            Err(Error::WrongPassphrase)
+        ));
+    }
+
     #[test]
     fn verify_catches_a_difference() {
         let all = entries(4);
@@ -518,28 +516,5 @@ mod tests {
         let mut many = payload.to_vec();
         many[9..13].copy_from_slice(&u32::MAX.to_be_bytes());
         assert!(decode_payload(&many).is_none());
-    }
-
-    #[test]
-    fn atomic_write_replaces_whole() {
-        let dir = std::env::temp_dir().join(format!("a2f-backup-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("b.a2fbackup");
-        write_atomically(&path, b"first").unwrap();
-        write_atomically(&path, b"second").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"second");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        assert_eq!(
-            std::fs::read_dir(&dir).unwrap().count(),
-            1,
-            "no temporary left"
-        );
-        assert!(write_atomically(&dir.join("missing/dir/x"), b"x").is_err());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod error;
 pub mod export;
 pub mod ffi;
+pub mod files;
 pub mod i18n;
 pub mod import;
 pub mod migration;

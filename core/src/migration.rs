@@ -1474,26 +1474,7 @@ pub(crate) mod tests {
         })
     }
 
-    pub(crate) fn any_params() -> impl Strategy<Value = OtpParams> {
-        let kind = prop_oneof![
-            (1u64..=3600).prop_map(|p| OtpKind::Totp {
-                period: Period::new(p).unwrap()
-            }),
-            (0u64..=Counter::MAX).prop_map(|c| OtpKind::Hotp {
-                counter: Counter::new(c).unwrap()
-            }),
-        ];
-        let algorithm = prop_oneof![
-            Just(Algorithm::Sha1),
-            Just(Algorithm::Sha256),
-            Just(Algorithm::Sha512)
-        ];
-        (kind, algorithm, 6u64..=8).prop_map(|(kind, algorithm, d)| OtpParams {
-            kind,
-            algorithm,
-            digits: Digits::new(d).unwrap(),
-        })
-    }
+    pub(crate) use crate::otp::strategies::any_params;
 
     fn name() -> impl Strategy<Value = Option<String>> {
         proptest::option::of("[ -~À-ÿ:]{0,40}")

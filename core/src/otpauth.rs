@@ -267,6 +267,7 @@ pub fn write(key: &OtpKey, issuer: Option<&str>, account: Option<&str>) -> Zeroi
 mod tests {
     use super::*;
     use crate::otp::UnixTime;
+    use crate::otp::strategies::any_params;
     use proptest::prelude::*;
 
     const RFC_KEY: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -511,32 +512,11 @@ mod tests {
         proptest::option::of("[ -~À-ÿ:%+&=?#/]{0,20}")
     }
 
-    fn params() -> impl Strategy<Value = OtpParams> {
-        let kind = prop_oneof![
-            (1u64..=3600).prop_map(|p| OtpKind::Totp {
-                period: Period::new(p).unwrap()
-            }),
-            (0u64..=Counter::MAX).prop_map(|c| OtpKind::Hotp {
-                counter: Counter::new(c).unwrap()
-            }),
-        ];
-        let algorithm = prop_oneof![
-            Just(Algorithm::Sha1),
-            Just(Algorithm::Sha256),
-            Just(Algorithm::Sha512)
-        ];
-        (kind, algorithm, 6u64..=8).prop_map(|(kind, algorithm, d)| OtpParams {
-            kind,
-            algorithm,
-            digits: Digits::new(d).unwrap(),
-        })
-    }
-
     proptest! {
         #[test]
         fn parse_of_write_is_identity(
             bytes in proptest::collection::vec(any::<u8>(), 1..=64),
-            params in params(),
+            params in any_params(),
             issuer in name(),
             account in name(),
         ) {

@@ -465,3 +465,29 @@ fn no_key_login_or_label_in_the_vault_files() {
         );
     }
 }
+
+#[test]
+fn watch_prints_a_document_each_time_the_codes_change() {
+    use std::io::{BufRead, BufReader};
+    let dir = TempDir::new("watch");
+    let vault = dir.path("vault.db");
+    init_vault(&vault);
+    in_vault(&vault, &["add", RFC_KEY, "--system", "tnu"]);
+    let mut child = common::command(&["codes", "--watch", "--json"])
+        .env("EPROC_A2F_VAULT", &vault)
+        .env("EPROC_A2F_PASSPHRASE", PASSPHRASE)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Not a terminal: one compact JSON document a line, not a redrawn screen.
+    let doc: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(doc["entries"][0]["id"], 1);
+    assert_eq!(doc["entries"][0]["code"].as_str().unwrap().len(), 6);
+    assert!(!line.contains('\x1b'));
+}

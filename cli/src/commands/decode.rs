@@ -64,7 +64,7 @@ pub fn run(out: &Out, args: &DecodeArgs) -> Result<Exit, CliError> {
         match inputs::report(arg, i + 1) {
             Ok((source, report)) => {
                 for item in report.items {
-                    let here = inputs::item_source(&source, &item.locator);
+                    let here = inputs::item_source(&source, &item.locator, out);
                     match item.outcome {
                         Ok(key) => found.push(Found { source: here, key }),
                         Err(err) => errors.push(SourcedError {

@@ -46,7 +46,7 @@ pub fn run(global: &Global, out: &Out, args: &ImportArgs) -> Result<Exit, CliErr
         let mut sources = Vec::new();
         let mut entries = Vec::new();
         for item in items.items {
-            let here = inputs::item_source(&source, &item.locator);
+            let here = inputs::item_source(&source, &item.locator, out);
             match item.outcome {
                 Ok(key) => {
                     let systems = key.suggested_systems();

@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use eproc_a2f_core::backup;
 use eproc_a2f_core::export::{self, Format};
 use eproc_a2f_core::qr;
 use eproc_a2f_core::vault::{FirstSlot, KdfParams, RestoreMode, Vault};
+use eproc_a2f_core::{backup, files};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -19,7 +19,7 @@ use crate::session::{self, Prompt, Source};
 pub const BACKUP_PASSPHRASE_ENV: &str = "EPROC_A2F_BACKUP_PASSPHRASE";
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    backup::write_atomically(path, bytes).map_err(CliError::from)
+    files::write_atomically(path, bytes).map_err(CliError::from)
 }
 
 pub fn export_key(global: &Global, out: &Out, args: &ExportKeyArgs) -> Result<Exit, CliError> {

@@ -7,6 +7,16 @@ pub(crate) mod record;
 mod schema;
 mod slots;
 
+/// The private field codecs, for the fuzz targets in `fuzz/` only: cargo-fuzz builds with
+/// `--cfg fuzzing`, so no other build exposes them.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use super::crypto::{FieldKeys, KEY_LEN, NONCE_LEN, Place, TAG_LEN, VaultKey};
+    pub use super::crypto::{open_with, seal_with};
+    pub use super::record::{decode, decode_details, encode, encode_details};
+}
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -19,6 +29,7 @@ pub use slots::{KdfParams, KeyWrapper, Passphrase, PlatformKeyFailure};
 
 use crate::catalog::{self, SystemId};
 use crate::error::{Error, Result, StorageProblem};
+use crate::files;
 use crate::otp::{CodeView, OtpKey, OtpKind, OtpParams, UnixTime};
 use crate::report::TransferProgress;
 use crypto::{FieldKeys, Place, VaultKey};
@@ -245,6 +256,13 @@ macro_rules! row_columns {
     };
 }
 
+/// The two encrypted columns of an entry.
+#[derive(Clone, Copy)]
+enum Blob {
+    Key,
+    Details,
+}
+
 /// Keys of an unlocked vault.
 struct Unlocked {
     vault_key: VaultKey,
@@ -360,17 +378,11 @@ impl Vault {
                 }
             }
         };
-        let temp = temp_path(path)?;
+        let temp = files::temp_beside(path, "creating")?;
         let built = (|| -> Result<()> {
             // Created here, owner-only, before SQLite opens it: SQLite gives its WAL and
             // shared-memory files the same permissions.
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            options.open(&temp).map_err(|_| Error::Storage {
-                reason: StorageProblem::Io,
-            })?;
+            files::create_private(&temp).map_err(|e| files::storage_problem(&e))?;
             let mut conn = Connection::open(&temp).map_err(storage_error)?;
             configure(&conn)?;
             conn.pragma_update(None, "journal_mode", "WAL")
@@ -927,22 +939,44 @@ impl Vault {
         self.edit_details(id, |d| d.login = login)
     }
 
-    /// Reads, changes and rewrites a live entry's details in one transaction, so that
-    /// two edits at once never undo each other.
     fn edit_details(&mut self, id: EntryId, change: impl FnOnce(&mut Details)) -> Result<()> {
+        self.rewrite_blob(id, Blob::Details, |plain| {
+            let mut details = record::decode_details(plain).ok_or(Error::EntryDamaged)?;
+            change(&mut details);
+            Ok((record::encode_details(&details), ()))
+        })
+    }
+
+    /// Reads one blob of a live entry, lets `change` make the new plaintext from the old,
+    /// and writes it back sealed, in one transaction: two edits at once never undo each
+    /// other, and two HOTP readers never get the same counter.
+    fn rewrite_blob<T>(
+        &mut self,
+        id: EntryId,
+        blob: Blob,
+        change: impl FnOnce(&[u8]) -> Result<(Zeroizing<Vec<u8>>, T)>,
+    ) -> Result<T> {
         let Some(unlocked) = self.unlocked.as_ref() else {
             return Err(Error::Locked);
+        };
+        let (select, update, column) = match blob {
+            Blob::Key => (
+                "SELECT uuid, key_blob, deleted_at FROM entries WHERE id = ?1",
+                "UPDATE entries SET key_blob = ?1 WHERE id = ?2",
+                "key",
+            ),
+            Blob::Details => (
+                "SELECT uuid, details_blob, deleted_at FROM entries WHERE id = ?1",
+                "UPDATE entries SET details_blob = ?1 WHERE id = ?2",
+                "details",
+            ),
         };
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(storage_error)?;
-        let (uuid, blob, deleted_at): (Vec<u8>, Vec<u8>, Option<i64>) = tx
-            .query_row(
-                "SELECT uuid, details_blob, deleted_at FROM entries WHERE id = ?1",
-                [id.0],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+        let (uuid, sealed, deleted_at): (Vec<u8>, Vec<u8>, Option<i64>) = tx
+            .query_row(select, [id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()
             .map_err(storage_error)?
             .ok_or(Error::EntryNotFound)?;
@@ -952,17 +986,16 @@ impl Vault {
         let uuid = to_uuid(uuid)?;
         let plain = unlocked
             .fields
-            .open(entry_place("details", &uuid), &blob)
+            .open(entry_place(column, &uuid), &sealed)
             .map_err(|_| Error::EntryDamaged)?;
-        let mut details = record::decode_details(&plain).ok_or(Error::EntryDamaged)?;
-        change(&mut details);
-        let blob = seal_details(&unlocked.fields, &uuid, &details)?;
-        tx.execute(
-            "UPDATE entries SET details_blob = ?1 WHERE id = ?2",
-            params![blob, id.0],
-        )
-        .map_err(storage_error)?;
-        tx.commit().map_err(storage_error)
+        let (new_plain, out) = change(&plain)?;
+        let resealed = unlocked
+            .fields
+            .seal(entry_place(column, &uuid), &new_plain)?;
+        tx.execute(update, params![resealed, id.0])
+            .map_err(storage_error)?;
+        tx.commit().map_err(storage_error)?;
+        Ok(out)
     }
 
     pub fn link(&mut self, id: EntryId, systems: &[SystemId]) -> Result<()> {
@@ -1078,47 +1111,16 @@ impl Vault {
     /// read, the increment and the write are one transaction: two callers never get the
     /// same counter.
     pub fn next_hotp(&mut self, id: EntryId) -> Result<CodeView> {
-        let Some(unlocked) = self.unlocked.as_ref() else {
-            return Err(Error::Locked);
-        };
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(storage_error)?;
-        let (uuid, blob, deleted_at): (Vec<u8>, Vec<u8>, Option<i64>) = tx
-            .query_row(
-                "SELECT uuid, key_blob, deleted_at FROM entries WHERE id = ?1",
-                [id.0],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .map_err(storage_error)?
-            .ok_or(Error::EntryNotFound)?;
-        if deleted_at.is_some() {
-            return Err(Error::EntryInTrash);
-        }
-        let uuid = to_uuid(uuid)?;
-        let plain = unlocked
-            .fields
-            .open(entry_place("key", &uuid), &blob)
-            .map_err(|_| Error::EntryDamaged)?;
-        let mut key = record::decode(&plain).ok_or(Error::EntryDamaged)?;
-        let OtpKind::Hotp { counter } = key.params.kind else {
-            return Err(Error::NotHotp);
-        };
-        key.params.kind = OtpKind::Hotp {
-            counter: counter.next()?,
-        };
-        let blob = unlocked
-            .fields
-            .seal(entry_place("key", &uuid), &record::encode(&key))?;
-        tx.execute(
-            "UPDATE entries SET key_blob = ?1 WHERE id = ?2",
-            params![blob, id.0],
-        )
-        .map_err(storage_error)?;
-        tx.commit().map_err(storage_error)?;
-        Ok(key.view(UnixTime::new(0)?))
+        self.rewrite_blob(id, Blob::Key, |plain| {
+            let mut key = record::decode(plain).ok_or(Error::EntryDamaged)?;
+            let OtpKind::Hotp { counter } = key.params.kind else {
+                return Err(Error::NotHotp);
+            };
+            key.params.kind = OtpKind::Hotp {
+                counter: counter.next()?,
+            };
+            Ok((record::encode(&key), key.view(UnixTime::new(0)?)))
+        })
     }
 
     /// Every entry, live and trashed, with its key: for backups and plaintext exports.
@@ -1550,20 +1552,6 @@ impl Row {
     }
 }
 
-/// A name beside the vault for building it: same folder (so linking is atomic), hidden,
-/// random.
-fn temp_path(path: &Path) -> Result<PathBuf> {
-    let name = path
-        .file_name()
-        .ok_or(Error::Storage {
-            reason: StorageProblem::Io,
-        })?
-        .to_string_lossy();
-    let suffix: [u8; 8] = crypto::random_bytes()?;
-    let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(path.with_file_name(format!(".{name}.{hex}.creating")))
-}
-
 /// Puts the finished vault in place without ever replacing a file: a hard link fails
 /// if the target exists. Where links are not supported, a rename after a fresh check.
 fn link_into_place(temp: &Path, path: &Path) -> Result<()> {
@@ -1579,12 +1567,7 @@ fn link_into_place(temp: &Path, path: &Path) -> Result<()> {
             })?;
         }
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        // The new name must survive a power cut too.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
+    files::sync_folder_of(path);
     Ok(())
 }
 

@@ -144,32 +144,12 @@ pub fn decode_details(bytes: &[u8]) -> Option<Details> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::otp::strategies::any_params;
     use proptest::prelude::*;
-
-    fn params() -> impl Strategy<Value = OtpParams> {
-        let kind = prop_oneof![
-            (1u64..=3600).prop_map(|p| OtpKind::Totp {
-                period: Period::new(p).unwrap()
-            }),
-            (0u64..=Counter::MAX).prop_map(|c| OtpKind::Hotp {
-                counter: Counter::new(c).unwrap()
-            }),
-        ];
-        let algorithm = prop_oneof![
-            Just(Algorithm::Sha1),
-            Just(Algorithm::Sha256),
-            Just(Algorithm::Sha512)
-        ];
-        (kind, algorithm, 6u64..=8).prop_map(|(kind, algorithm, d)| OtpParams {
-            kind,
-            algorithm,
-            digits: Digits::new(d).unwrap(),
-        })
-    }
 
     proptest! {
         #[test]
-        fn round_trips(bytes in proptest::collection::vec(any::<u8>(), 1..=256), params in params()) {
+        fn round_trips(bytes in proptest::collection::vec(any::<u8>(), 1..=256), params in any_params()) {
             let key = OtpKey { secret: Secret::from_bytes(bytes).unwrap(), params };
             prop_assert_eq!(decode(&encode(&key)), Some(key));
         }
